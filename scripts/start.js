@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: runs Switchboard on this machine — a real nats-server with a WebSocket listener, and the
+ * built app — and stops both on Ctrl-C or SIGTERM.
+ */
+import path from 'node:path';
+import { BUILD_DIR, ensureBuild } from './lib/build.js';
+import {
+	canInstallWithApt,
+	canUseDockerCompose,
+	findNatsServer,
+	HOW_TO_INSTALL,
+	installWithApt,
+	startNatsServer,
+	startNatsWithDocker
+} from './lib/nats-server.js';
+import { assertPortsFree } from './lib/ports.js';
+import { displayHost, readSettings } from './lib/settings.js';
+
+/** @type {Array<() => Promise<void>>} */
+const cleanups = [];
+let stopping = false;
+
+async function shutdown(code = 0) {
+	if (stopping) return;
+	stopping = true;
+	for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+	process.exit(code);
+}
+
+/** @param {unknown} error */
+function fail(error) {
+	const message = error instanceof Error ? error.message : String(error);
+	console.error(`\nSwitchboard could not start: ${message}`);
+	void shutdown(1);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+async function main() {
+	const settings = readSettings();
+	await assertPortsFree(settings);
+
+	/** @param {string} line */
+	const showProblems = (line) => {
+		if (/\[(ERR|FTL)\]/.test(line)) console.error(`nats-server: ${line}`);
+	};
+
+	let server;
+	const binary = findNatsServer() ?? (canInstallWithApt() ? installWithApt() : null);
+	if (binary) {
+		server = await startNatsServer({
+			binary,
+			settings,
+			logFile: path.join(settings.dataDir, 'nats-server.log'),
+			onLogLine: showProblems
+		});
+	} else if (canUseDockerCompose()) {
+		console.log('nats-server is not installed: running it from docker-compose.yml instead.');
+		server = await startNatsWithDocker({ settings, onLogLine: showProblems });
+	} else {
+		throw new Error(`nats-server is not installed.\n${HOW_TO_INSTALL}`);
+	}
+	cleanups.push(server.stop);
+	void server.exited.then((code) => {
+		if (stopping) return;
+		console.error(`\nnats-server stopped unexpectedly (exit ${code}). Its last lines:\n${server.logTail()}`);
+		void shutdown(1);
+	});
+
+	if (ensureBuild()) console.log('Built the app.');
+	const { serveApp } = await import('./lib/static-server.js');
+	const http = await serveApp({ dir: BUILD_DIR, port: settings.httpPort, host: settings.host });
+	cleanups.push(() => new Promise((resolve) => http.close(() => resolve())));
+	http.closeAllConnections?.();
+
+	const host = displayHost(settings.host);
+	const wsUrl = `ws://${host}:${settings.wsPort}`;
+	const appUrl = `http://${host}:${settings.httpPort}/?server=${encodeURIComponent(wsUrl)}`;
+	console.log(`
+Switchboard is running.
+  App:             ${appUrl}
+  NATS WebSocket:  ${wsUrl}
+  NATS client:     nats://${host}:${settings.natsPort}
+  Monitoring:      http://${host}:${settings.monitorPort}
+  Data folder:     ${settings.dataDir}
+  nats-server pid: ${server.pid ?? 'in Docker'}
+Open the app, enter a name and join. Press Ctrl-C to stop.`);
+}
+
+main().catch(fail);

@@ -1,0 +1,90 @@
+/** Pure helpers for joining: server URLs, join links, reconnect pacing and connection errors in words. */
+
+export interface JoinDetails {
+	/** WebSocket URLs of one or more servers of the same cluster. */
+	servers: string[];
+	/** The name a person goes by on the bus. */
+	name: string;
+	user?: string;
+	pass?: string;
+	token?: string;
+}
+
+export type ServerListResult = { ok: true; servers: string[] } | { ok: false; error: string };
+
+/**
+ * Reads what a person typed as the server: one or more WebSocket URLs separated by commas or spaces.
+ * `localhost:4223` becomes `ws://localhost:4223`; on a page served over https, `ws://` is refused
+ * because the browser would block it without saying why.
+ */
+export function parseServerList(input: string, pageProtocol = 'http:'): ServerListResult {
+	const parts = input
+		.split(/[\s,]+/u)
+		.map((part) => part.trim())
+		.filter(Boolean);
+	if (parts.length === 0) {
+		return { ok: false, error: 'Enter the server’s WebSocket URL, for example ws://localhost:4223.' };
+	}
+	const servers: string[] = [];
+	for (const part of parts) {
+		const withScheme = /^[a-z][a-z0-9+.-]*:\/\//iu.test(part) ? part : `ws://${part}`;
+		let url: URL;
+		try {
+			url = new URL(withScheme);
+		} catch {
+			return { ok: false, error: `${part} is not a URL. Use the form ws://host:port.` };
+		}
+		if (url.protocol === 'nats:' || url.protocol === 'tls:') {
+			return {
+				ok: false,
+				error: `${part} is the server’s TCP address; a browser can only use its WebSocket listener, e.g. ws://${url.hostname}:4223 (npm start prints it).`
+			};
+		}
+		if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+			return { ok: false, error: `${part} must start with ws:// or wss://.` };
+		}
+		if (pageProtocol === 'https:' && url.protocol === 'ws:') {
+			return {
+				ok: false,
+				error: `This page is served over https, so the browser blocks the unencrypted ${part}. Use a wss:// URL (a server WebSocket listener with TLS).`
+			};
+		}
+		servers.push(url.port ? `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}` : part);
+	}
+	return { ok: true, servers };
+}
+
+/** What a join link (`/?server=ws://…&name=…`) fills into the join form. */
+export function readJoinLink(params: URLSearchParams): { server: string; name: string } {
+	return { server: params.get('server') ?? '', name: params.get('name') ?? '' };
+}
+
+/** A link that opens Switchboard with the join form filled in; secrets never go into it. */
+export function createJoinLink(appUrl: string, servers: string[], name?: string): string {
+	const url = new URL(appUrl);
+	url.search = '';
+	url.hash = '';
+	url.searchParams.set('server', servers.join(','));
+	if (name) url.searchParams.set('name', name);
+	return url.toString();
+}
+
+/** Exponential backoff with jitter: 0.5 s, 1 s, 2 s, … capped at 10 s, so a restarted server is not stampeded. */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+	const base = Math.min(500 * 2 ** Math.max(0, attempt), 10_000);
+	return Math.round(base * (0.75 + random() * 0.5));
+}
+
+/** A connection failure in words a person can act on. */
+export function describeConnectionError(error: unknown, servers: string[]): string {
+	const where = servers.join(', ');
+	const name = error instanceof Error ? error.name : '';
+	const message = error instanceof Error ? error.message : String(error);
+	if (name === 'AuthorizationError' || /authorization|authentication/iu.test(message)) {
+		return `The server at ${where} refused to let you in: check the user and password or the token.`;
+	}
+	if (name === 'UserAuthenticationExpiredError') {
+		return `Your credentials for ${where} have expired: get new ones from whoever runs the server.`;
+	}
+	return `Could not reach a NATS WebSocket listener at ${where} (${message}). Check that the server is running and the URL and port are right — npm start prints the WebSocket URL.`;
+}

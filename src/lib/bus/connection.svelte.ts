@@ -1,0 +1,175 @@
+/**
+ * The one object that owns the NATS connection of the page. Components read its status; state classes
+ * subscribe and publish through it. Nothing else touches the NATS client.
+ */
+import { wsconnect, type Msg, type NatsConnection, type ConnectionOptions, type Status } from '@nats-io/nats-core';
+import { describeConnectionError, reconnectDelay, type JoinDetails } from './connection-options';
+
+export type ConnectionStatus =
+	| { state: 'idle' }
+	| { state: 'connecting'; servers: string[] }
+	| { state: 'connected'; server: string }
+	| { state: 'reconnecting'; reason: string; attempts: number }
+	/** `reason` is null when the person left on purpose. */
+	| { state: 'closed'; reason: string | null };
+
+/** What the server told us about itself when we connected. */
+export interface ServerFacts {
+	name: string;
+	version: string;
+	jetstream: boolean;
+	maxPayload: number;
+}
+
+export type MessageHandler = (msg: Msg) => void;
+
+/** Opens a connection; injected so Node tests can use the same class as the browser. */
+export type Connector = (options: ConnectionOptions) => Promise<NatsConnection>;
+
+export class NotConnectedError extends Error {
+	override name = 'NotConnectedError';
+	constructor() {
+		super('Not connected to a NATS server: join first.');
+	}
+}
+
+export class BusConnection {
+	/** What the header shows; replaced on every change, never mutated. */
+	status = $state.raw<ConnectionStatus>({ state: 'idle' });
+	/** The name the person joined with. */
+	name = $state('');
+	/** Facts from the server's INFO, refreshed on every (re)connect. */
+	server = $state.raw<ServerFacts | null>(null);
+	/** The servers given at join, for join links and messages. */
+	servers = $state.raw<string[]>([]);
+
+	#nc: NatsConnection | null = null;
+	#attempts = 0;
+	#connect: Connector;
+
+	constructor(connect: Connector = wsconnect) {
+		this.#connect = connect;
+	}
+
+	get connected(): boolean {
+		return this.status.state === 'connected';
+	}
+
+	/** Connects to the bus; on failure the status says why in words, and the promise resolves false. */
+	async join(details: JoinDetails): Promise<boolean> {
+		await this.leave();
+		this.servers = details.servers;
+		this.name = details.name;
+		this.status = { state: 'connecting', servers: details.servers };
+		let nc: NatsConnection;
+		try {
+			nc = await this.#connect({
+				servers: details.servers,
+				name: `switchboard: ${details.name}`,
+				user: details.user || undefined,
+				pass: details.pass || undefined,
+				token: details.token || undefined,
+				maxReconnectAttempts: -1,
+				reconnectDelayHandler: () => reconnectDelay(this.#attempts),
+				// A WebSocket dropped without a close is noticed after 3 missed pings.
+				pingInterval: 15_000,
+				maxPingOut: 3
+			});
+		} catch (error) {
+			this.status = { state: 'closed', reason: describeConnectionError(error, details.servers) };
+			return false;
+		}
+		this.#nc = nc;
+		this.#attempts = 0;
+		this.#markConnected(nc);
+		void this.#watch(nc);
+		return true;
+	}
+
+	/** Closes the connection; subscriptions end with it. Safe to call at any time. */
+	async leave(): Promise<void> {
+		const nc = this.#nc;
+		this.#nc = null;
+		if (!nc) return;
+		this.status = { state: 'closed', reason: null };
+		await nc.close().catch(() => undefined);
+	}
+
+	/** Subscribes with a callback (no per-message promise); returns the function that unsubscribes. */
+	subscribe(subject: string, handler: MessageHandler, options: { queue?: string } = {}): () => void {
+		const subscription = this.#require().subscribe(subject, {
+			queue: options.queue,
+			callback: (error, msg) => {
+				if (!error) handler(msg);
+			}
+		});
+		return () => subscription.unsubscribe();
+	}
+
+	publish(subject: string, data: Uint8Array, options: { reply?: string } = {}): void {
+		this.#require().publish(subject, data, options);
+	}
+
+	request(subject: string, data: Uint8Array, timeoutMs = 5_000): Promise<Msg> {
+		return this.#require().request(subject, data, { timeout: timeoutMs });
+	}
+
+	/** Round-trip time to the server in milliseconds. */
+	rtt(): Promise<number> {
+		return this.#require().rtt();
+	}
+
+	/** Waits until everything published so far has reached the server. */
+	flush(): Promise<void> {
+		return this.#require().flush();
+	}
+
+	#require(): NatsConnection {
+		if (!this.#nc || this.#nc.isClosed()) throw new NotConnectedError();
+		return this.#nc;
+	}
+
+	#markConnected(nc: NatsConnection) {
+		const info = nc.info;
+		this.server = info
+			? { name: info.server_name, version: info.version, jetstream: info.jetstream ?? false, maxPayload: info.max_payload }
+			: null;
+		this.status = { state: 'connected', server: nc.getServer() };
+	}
+
+	async #watch(nc: NatsConnection) {
+		void nc.closed().then((error) => {
+			if (this.#nc !== nc) return;
+			this.#nc = null;
+			this.status = {
+				state: 'closed',
+				reason: error ? describeConnectionError(error, this.servers) : 'The connection was closed.'
+			};
+		});
+		for await (const event of nc.status()) {
+			if (this.#nc !== nc) return;
+			this.#onStatus(nc, event);
+		}
+	}
+
+	#onStatus(nc: NatsConnection, event: Status) {
+		switch (event.type) {
+			case 'disconnect':
+				this.status = { state: 'reconnecting', reason: `Lost the connection to ${event.server}.`, attempts: 0 };
+				break;
+			case 'reconnecting':
+				this.#attempts += 1;
+				if (this.status.state === 'reconnecting') {
+					this.status = { ...this.status, attempts: this.#attempts };
+				}
+				break;
+			case 'staleConnection':
+				this.status = { state: 'reconnecting', reason: 'The server stopped answering pings.', attempts: 0 };
+				break;
+			case 'reconnect':
+				this.#attempts = 0;
+				this.#markConnected(nc);
+				break;
+		}
+	}
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import {
+	AgentMessageSchema,
+	checkContent,
+	createEnvelope,
+	encodeEnvelope,
+	EnvelopeError,
+	MESSAGE_TYPES,
+	newCorrelationId
+} from './envelope';
+import { seedBlocker, seedHeartbeat, seedQuestion, seedStatusUpdate } from './fixtures';
+
+/**
+ * What the orchestrator's Python receiver checks before it hands a message on: the four required keys,
+ * a known message type, and a timestamp that `datetime.fromisoformat` reads on every Python 3.7+
+ * (3.7–3.10 take no `Z` and only 3 or 6 fraction digits).
+ */
+function pythonReceiverAccepts(bytes: Uint8Array): boolean {
+	const data = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+	const required = ['from_agent', 'message_type', 'content', 'timestamp'];
+	if (!required.every((key) => key in data)) return false;
+	if (!(MESSAGE_TYPES as readonly unknown[]).includes(data.message_type)) return false;
+	return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}|\.\d{6})?$/.test(String(data.timestamp));
+}
+
+describe('AgentMessageSchema', () => {
+	it('accepts the seed’s envelopes as they are on the wire', () => {
+		for (const message of [seedStatusUpdate(), seedQuestion(), seedBlocker(), seedHeartbeat()]) {
+			expect(AgentMessageSchema.safeParse(message).success, message.message_type).toBe(true);
+		}
+	});
+
+	it('knows all 18 message types', () => {
+		expect(MESSAGE_TYPES).toHaveLength(18);
+		for (const type of MESSAGE_TYPES) {
+			expect(AgentMessageSchema.safeParse(seedStatusUpdate({ message_type: type })).success).toBe(true);
+		}
+	});
+
+	it('keeps unknown keys instead of stripping them', () => {
+		const parsed = AgentMessageSchema.parse(seedStatusUpdate({ trace_id: 'abc' }));
+		expect(parsed).toMatchObject({ trace_id: 'abc' });
+	});
+
+	it('fills in the keys the Python receiver treats as optional', () => {
+		const { to_agent: _to, correlation_id: _c, ...minimal } = seedStatusUpdate();
+		expect(AgentMessageSchema.parse(minimal)).toMatchObject({ to_agent: null, correlation_id: null });
+	});
+
+	it('refuses what the Python receiver would drop', () => {
+		const { from_agent: _f, ...noSender } = seedStatusUpdate();
+		expect(AgentMessageSchema.safeParse(noSender).success).toBe(false);
+		expect(AgentMessageSchema.safeParse(seedStatusUpdate({ message_type: 'STATUS_UPDATE' })).success).toBe(false);
+		expect(AgentMessageSchema.safeParse(seedStatusUpdate({ timestamp: 'now' })).success).toBe(false);
+		expect(AgentMessageSchema.safeParse(seedStatusUpdate({ content: 'started' })).success).toBe(false);
+	});
+});
+
+describe('checkContent', () => {
+	it('checks the documented content of question, blocker, answer, heartbeat and status_update', () => {
+		expect(checkContent('question', seedQuestion().content)).toEqual({ ok: true });
+		expect(checkContent('blocker', seedBlocker().content)).toEqual({ ok: true });
+		expect(checkContent('heartbeat', seedHeartbeat().content)).toEqual({ ok: true });
+		expect(checkContent('answer', { answer: 'yes', question_id: 'q1', confidence: 0.9 })).toEqual({ ok: true });
+		expect(checkContent('status_update', { status: 'stop_command', exit_code: 0 })).toEqual({ ok: true });
+	});
+
+	it('says what is wrong with content in words', () => {
+		expect(checkContent('question', { urgency: 'high' })).toEqual({ ok: false, reason: 'content: question is missing' });
+		expect(checkContent('blocker', { blocker: 'x', work_stream: '1', impact: 'dire' })).toEqual({
+			ok: false,
+			reason: "content: impact: 'dire' is not one of 'low', 'medium', 'high', 'critical'"
+		});
+	});
+
+	it('lets types without a documented shape carry any object', () => {
+		expect(checkContent('task_assigned', { work_stream_id: '2.1', action: 'claim' })).toEqual({ ok: true });
+	});
+});
+
+describe('createEnvelope and encodeEnvelope', () => {
+	const now = new Date('2026-11-21T20:00:00.250Z');
+
+	it('writes all six keys in the seed’s order with the seed’s timestamp format', () => {
+		const envelope = createEnvelope({
+			from: 'ada-k3x9',
+			type: 'status_update',
+			content: { status: 'in_progress' },
+			now
+		});
+		const text = new TextDecoder().decode(encodeEnvelope(envelope));
+		expect(text).toBe(
+			'{"from_agent":"ada-k3x9","to_agent":null,"message_type":"status_update","content":{"status":"in_progress"},"timestamp":"2026-11-21T20:00:00.250000","correlation_id":null}'
+		);
+		expect(pythonReceiverAccepts(encodeEnvelope(envelope))).toBe(true);
+	});
+
+	it('writes only what the Python receiver accepts, for every type', () => {
+		for (const type of MESSAGE_TYPES) {
+			const content =
+				type === 'question'
+					? { question: 'q?' }
+					: type === 'blocker'
+						? { blocker: 'b', work_stream: '1' }
+						: type === 'answer'
+							? { answer: 'a', question_id: 'q' }
+							: type === 'heartbeat'
+								? { status: 'alive' }
+								: { status: 'started' };
+			const bytes = encodeEnvelope(createEnvelope({ from: 'ada', type, content, now: new Date(0) }));
+			expect(pythonReceiverAccepts(bytes), type).toBe(true);
+		}
+	});
+
+	it('refuses to send what the seed would drop, saying why', () => {
+		expect(() => createEnvelope({ from: '', type: 'status_update', content: { status: 'x' } })).toThrow(EnvelopeError);
+		expect(() => createEnvelope({ from: 'ada', type: 'question', content: {} })).toThrow(
+			'Cannot send this question: content: question is missing'
+		);
+	});
+
+	it('makes correlation ids of the seed’s form', () => {
+		expect(newCorrelationId('parser-dev-001', new Date(1733409000123))).toBe('parser-dev-001-1733409000.123000');
+	});
+});

@@ -1,0 +1,130 @@
+/**
+ * Subjects of both seed systems, built and parsed only here.
+ *
+ * Orchestrator agent ids may contain dots (`coder-2.1-1733409000`), so `orchestrator.agent.…` and
+ * `orchestrator.team.…` are parsed from the right: the last token is the message type.
+ */
+import { isMessageType, type MessageType } from './envelope';
+
+export type Route =
+	| { kind: 'seed.broadcast'; type: MessageType }
+	| { kind: 'seed.direct'; agentId: string; type: MessageType }
+	| { kind: 'seed.team'; teamId: string; type: MessageType }
+	| { kind: 'seed.queue'; queue: string }
+	| { kind: 'volta.announce' }
+	| { kind: 'volta.broadcast' }
+	| { kind: 'volta.status' | 'volta.heartbeat' | 'volta.message'; agentId: string }
+	| { kind: 'volta.list_agents' }
+	| { kind: 'volta.capability_request' };
+
+export type SeedRoute = Extract<Route, { kind: `seed.${string}` }>;
+export type VoltaRoute = Extract<Route, { kind: `volta.${string}` }>;
+
+export type RouteResult = { ok: true; route: Route } | { ok: false; reason: string };
+
+/** Everything both seed systems publish that a console shows. */
+export const TRAFFIC_SUBJECTS = ['orchestrator.>', 'agent.>'] as const;
+
+const FORBIDDEN_IN_TOKEN = /[\s.*>\u0000]/u;
+
+/** One subject token: not empty, no dot, no wildcard, no white space. */
+export function isValidToken(token: string): boolean {
+	return token.length > 0 && !FORBIDDEN_IN_TOKEN.test(token);
+}
+
+/** An id that may span several tokens (`coder-2.1-1733409000`): every dotted part is a valid token. */
+export function isValidDottedId(id: string): boolean {
+	return id.length > 0 && id.split('.').every(isValidToken);
+}
+
+/** Thrown when a subject would be built from a token NATS cannot route. */
+export class SubjectError extends Error {
+	override name = 'SubjectError';
+}
+
+function requireDottedId(what: string, id: string): string {
+	if (!isValidDottedId(id)) {
+		throw new SubjectError(
+			`${what} ${JSON.stringify(id)} cannot be used in a subject: use letters, digits, - or _ (dots only between parts), no spaces or * or >.`
+		);
+	}
+	return id;
+}
+
+function requireType(type: string): MessageType {
+	if (!isMessageType(type)) throw new SubjectError(`${JSON.stringify(type)} is not a known message type.`);
+	return type;
+}
+
+export const seedSubjects = {
+	broadcast: (type: MessageType) => `orchestrator.broadcast.${requireType(type)}`,
+	direct: (agentId: string, type: MessageType) =>
+		`orchestrator.agent.${requireDottedId('Agent id', agentId)}.${requireType(type)}`,
+	/** What an agent subscribes to for everything sent to it directly. */
+	directWildcard: (agentId: string) => `orchestrator.agent.${requireDottedId('Agent id', agentId)}.>`,
+	team: (teamId: string, type: MessageType) =>
+		`orchestrator.team.${requireDottedId('Team id', teamId)}.${requireType(type)}`,
+	queue: (queue: string) => `orchestrator.queue.${requireDottedId('Queue name', queue)}`,
+	/** The seed's queue group for a work queue. */
+	queueGroup: (queue: string) => `${requireDottedId('Queue name', queue)}_workers`,
+	broadcastWildcard: 'orchestrator.broadcast.>'
+} as const;
+
+export const voltaSubjects = {
+	announce: 'agent.announce',
+	broadcast: 'agent.broadcast',
+	status: (agentId: string) => `agent.${requireDottedId('Agent id', agentId)}.status`,
+	heartbeat: (agentId: string) => `agent.${requireDottedId('Agent id', agentId)}.heartbeat`,
+	message: (agentId: string) => `agent.${requireDottedId('Agent id', agentId)}.message`,
+	listAgents: 'mcp.list_agents',
+	capabilityRequest: 'capability.request'
+} as const;
+
+const VOLTA_AGENT_KINDS = { status: 'volta.status', heartbeat: 'volta.heartbeat', message: 'volta.message' } as const;
+
+/** Says which seed subject this is and what it names; never throws. */
+export function parseSubject(subject: string): RouteResult {
+	const tokens = subject.split('.');
+	if (!tokens.every(isValidToken)) return { ok: false, reason: `subject ${JSON.stringify(subject)} is malformed` };
+	const [root, second] = tokens;
+
+	if (root === 'orchestrator') {
+		const last = tokens[tokens.length - 1];
+		const middle = tokens.slice(2, -1).join('.');
+		const badType = { ok: false, reason: `'${last}' in ${subject} is not a known message type` } as const;
+		switch (second) {
+			case 'broadcast':
+				if (tokens.length !== 3) break;
+				return isMessageType(last) ? { ok: true, route: { kind: 'seed.broadcast', type: last } } : badType;
+			case 'agent':
+				if (tokens.length < 4) break;
+				return isMessageType(last)
+					? { ok: true, route: { kind: 'seed.direct', agentId: middle, type: last } }
+					: badType;
+			case 'team':
+				if (tokens.length < 4) break;
+				return isMessageType(last)
+					? { ok: true, route: { kind: 'seed.team', teamId: middle, type: last } }
+					: badType;
+			case 'queue':
+				if (tokens.length < 3) break;
+				return { ok: true, route: { kind: 'seed.queue', queue: tokens.slice(2).join('.') } };
+		}
+		return { ok: false, reason: `${subject} is not an orchestrator subject Switchboard knows` };
+	}
+
+	if (root === 'agent') {
+		if (tokens.length === 2 && second === 'announce') return { ok: true, route: { kind: 'volta.announce' } };
+		if (tokens.length === 2 && second === 'broadcast') return { ok: true, route: { kind: 'volta.broadcast' } };
+		const last = tokens[tokens.length - 1];
+		if (tokens.length >= 3 && last in VOLTA_AGENT_KINDS) {
+			const kind = VOLTA_AGENT_KINDS[last as keyof typeof VOLTA_AGENT_KINDS];
+			return { ok: true, route: { kind, agentId: tokens.slice(1, -1).join('.') } };
+		}
+		return { ok: false, reason: `${subject} is not a Volta Shell subject Switchboard knows` };
+	}
+
+	if (subject === voltaSubjects.listAgents) return { ok: true, route: { kind: 'volta.list_agents' } };
+	if (subject === voltaSubjects.capabilityRequest) return { ok: true, route: { kind: 'volta.capability_request' } };
+	return { ok: false, reason: `${subject} belongs to neither seed system` };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { formatIsoTimestamp, formatSeedTimestamp, parseTimestamp } from './timestamps';
+
+describe('parseTimestamp', () => {
+	it('reads the seed’s zone-less timestamps as UTC', () => {
+		expect(parseTimestamp('2025-12-07T23:11:11.123456')?.toISOString()).toBe('2025-12-07T23:11:11.123Z');
+		expect(parseTimestamp('2025-12-07T23:11:11')?.toISOString()).toBe('2025-12-07T23:11:11.000Z');
+	});
+
+	it('reads Volta Shell’s Z timestamps and explicit offsets', () => {
+		expect(parseTimestamp('2025-12-07T23:11:11.123Z')?.toISOString()).toBe('2025-12-07T23:11:11.123Z');
+		expect(parseTimestamp('2025-12-08T01:11:11+02:00')?.toISOString()).toBe('2025-12-07T23:11:11.000Z');
+		expect(parseTimestamp('2025-12-07T18:11:11.5-0500')?.toISOString()).toBe('2025-12-07T23:11:11.500Z');
+	});
+
+	it('refuses what is not a timestamp', () => {
+		for (const text of ['', 'yesterday', '2025-12-07', '2025-02-30T10:00:00', '2025-12-07T25:00:00', '1733409000']) {
+			expect(parseTimestamp(text), text).toBeNull();
+		}
+	});
+});
+
+describe('formatSeedTimestamp', () => {
+	it('writes what Python’s datetime.utcnow().isoformat() writes', () => {
+		expect(formatSeedTimestamp(new Date('2025-12-07T23:11:11.123Z'))).toBe('2025-12-07T23:11:11.123000');
+		expect(formatSeedTimestamp(new Date('2025-12-07T23:11:11.000Z'))).toBe('2025-12-07T23:11:11');
+		expect(formatSeedTimestamp(new Date('2025-01-02T03:04:05.006Z'))).toBe('2025-01-02T03:04:05.006000');
+	});
+
+	it('round-trips through parseTimestamp', () => {
+		const now = new Date('2026-11-21T20:00:00.987Z');
+		expect(parseTimestamp(formatSeedTimestamp(now))?.getTime()).toBe(now.getTime());
+	});
+});
+
+describe('formatIsoTimestamp', () => {
+	it('writes ISO UTC with Z, as Volta Shell does', () => {
+		expect(formatIsoTimestamp(new Date(Date.UTC(2025, 11, 7, 23, 11, 11, 123)))).toBe('2025-12-07T23:11:11.123Z');
+	});
+});
