@@ -29,8 +29,12 @@ export function buildApp() {
 	if (!fs.existsSync(vite)) {
 		throw new Error('The build tools are missing: run npm install first, then npm start.');
 	}
-	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-	if (result.status !== 0) throw new Error(`Building the app failed (exit ${result.status}); the errors are above.`);
+	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+		cwd: ROOT,
+		stdio: 'inherit'
+	});
+	if (result.status !== 0)
+		throw new Error(`Building the app failed (exit ${result.status}); the errors are above.`);
 }
 
 /** Builds unless the build is current; returns whether it built. */

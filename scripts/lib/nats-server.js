@@ -53,18 +53,23 @@ export function installWithApt() {
 	for (const args of [['update'], ['install', '-y', 'nats-server']]) {
 		const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
 		if (result.status !== 0) {
-			throw new NatsServerError(`apt-get ${args.join(' ')} failed (exit ${result.status}). ${HOW_TO_INSTALL}`);
+			throw new NatsServerError(
+				`apt-get ${args.join(' ')} failed (exit ${result.status}). ${HOW_TO_INSTALL}`
+			);
 		}
 	}
 	const binary = findNatsServer();
-	if (!binary) throw new NatsServerError(`apt-get installed nats-server but it is not on PATH. ${HOW_TO_INSTALL}`);
+	if (!binary)
+		throw new NatsServerError(`apt-get installed nats-server but it is not on PATH. ${HOW_TO_INSTALL}`);
 	return binary;
 }
 
 /** True where `docker compose` can run containers. */
 export function canUseDockerCompose() {
-	return spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0 &&
-		spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
+	return (
+		spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0 &&
+		spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0
+	);
 }
 
 export const HOW_TO_INSTALL = `Install nats-server (2.9 or later), then run npm start again:
@@ -139,7 +144,9 @@ async function watchServer(child, settings, logFile, onLogLine, stopSignal = 'SI
 		waitForPort(settings.wsPort, connectHost(settings.host))
 	]);
 	const failed = exited.then((code) => {
-		throw new NatsServerError(`nats-server stopped during start-up (exit ${code}). Its last lines:\n${logTail()}`);
+		throw new NatsServerError(
+			`nats-server stopped during start-up (exit ${code}). Its last lines:\n${logTail()}`
+		);
 	});
 	try {
 		await Promise.race([ready, failed]);

@@ -36,7 +36,9 @@ export async function assertPortsFree(settings) {
 				);
 			}
 			if (code === 'EACCES') {
-				throw new PortInUseError(`Port ${port} (${variable}) needs privileges here: pick a port above 1024, e.g. ${variable}=${port + 4000}.`);
+				throw new PortInUseError(
+					`Port ${port} (${variable}) needs privileges here: pick a port above 1024, e.g. ${variable}=${port + 4000}.`
+				);
 			}
 			throw error;
 		}

@@ -51,7 +51,9 @@ describe('join links', () => {
 describe('reconnectDelay', () => {
 	it('backs off exponentially with jitter, up to 10 s', () => {
 		const middle = () => 0.5;
-		expect([0, 1, 2, 3, 10, 50].map((n) => reconnectDelay(n, middle))).toEqual([500, 1000, 2000, 4000, 10000, 10000]);
+		expect([0, 1, 2, 3, 10, 50].map((n) => reconnectDelay(n, middle))).toEqual([
+			500, 1000, 2000, 4000, 10000, 10000
+		]);
 		expect(reconnectDelay(0, () => 0)).toBe(375);
 		expect(reconnectDelay(0, () => 1)).toBe(625);
 	});

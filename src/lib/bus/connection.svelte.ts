@@ -2,7 +2,13 @@
  * The one object that owns the NATS connection of the page. Components read its status; state classes
  * subscribe and publish through it. Nothing else touches the NATS client.
  */
-import { wsconnect, type Msg, type NatsConnection, type ConnectionOptions, type Status } from '@nats-io/nats-core';
+import {
+	wsconnect,
+	type Msg,
+	type NatsConnection,
+	type ConnectionOptions,
+	type Status
+} from '@nats-io/nats-core';
 import { describeConnectionError, reconnectDelay, type JoinDetails } from './connection-options';
 
 export type ConnectionStatus =
@@ -132,7 +138,12 @@ export class BusConnection {
 	#markConnected(nc: NatsConnection) {
 		const info = nc.info;
 		this.server = info
-			? { name: info.server_name, version: info.version, jetstream: info.jetstream ?? false, maxPayload: info.max_payload }
+			? {
+					name: info.server_name,
+					version: info.version,
+					jetstream: info.jetstream ?? false,
+					maxPayload: info.max_payload
+				}
 			: null;
 		this.status = { state: 'connected', server: nc.getServer() };
 	}
@@ -155,7 +166,11 @@ export class BusConnection {
 	#onStatus(nc: NatsConnection, event: Status) {
 		switch (event.type) {
 			case 'disconnect':
-				this.status = { state: 'reconnecting', reason: `Lost the connection to ${event.server}.`, attempts: 0 };
+				this.status = {
+					state: 'reconnecting',
+					reason: `Lost the connection to ${event.server}.`,
+					attempts: 0
+				};
 				break;
 			case 'reconnecting':
 				this.#attempts += 1;

@@ -28,7 +28,11 @@ export function toTrafficEntry(
 }
 
 /** Puts a batch (oldest first) in front of the list (newest first) and keeps at most `limit`. */
-export function prependBatch(entries: readonly TrafficEntry[], batch: readonly TrafficEntry[], limit: number): TrafficEntry[] {
+export function prependBatch(
+	entries: readonly TrafficEntry[],
+	batch: readonly TrafficEntry[],
+	limit: number
+): TrafficEntry[] {
 	const newest = batch.length > limit ? batch.slice(batch.length - limit) : batch;
 	const result = newest.slice().reverse();
 	const keep = limit - result.length;

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { decode, parseJson } from './decode';
-import { jsonBytes, seedBlocker, seedStatusUpdate, voltaAnnounce, voltaHeartbeat, voltaQuery, voltaStatus } from './fixtures';
+import {
+	jsonBytes,
+	seedBlocker,
+	seedStatusUpdate,
+	voltaAnnounce,
+	voltaHeartbeat,
+	voltaQuery,
+	voltaStatus
+} from './fixtures';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -19,18 +27,30 @@ describe('decode: the orchestrator', () => {
 	it('decodes direct messages to dotted ids', () => {
 		const message = seedStatusUpdate({ to_agent: 'coder-2.1-1733409000', message_type: 'ping', content: {} });
 		const result = decode('orchestrator.agent.coder-2.1-1733409000.ping', jsonBytes(message));
-		expect(result).toMatchObject({ ok: true, route: { kind: 'seed.direct', agentId: 'coder-2.1-1733409000' } });
+		expect(result).toMatchObject({
+			ok: true,
+			route: { kind: 'seed.direct', agentId: 'coder-2.1-1733409000' }
+		});
 	});
 
 	it('keeps a valid envelope whose content is off, and says what is off', () => {
-		const result = decode('orchestrator.broadcast.blocker', jsonBytes(seedBlocker({ content: { blocker: 'x' } })));
-		expect(result).toMatchObject({ ok: true, content: { ok: false, reason: 'content: work_stream is missing' } });
+		const result = decode(
+			'orchestrator.broadcast.blocker',
+			jsonBytes(seedBlocker({ content: { blocker: 'x' } }))
+		);
+		expect(result).toMatchObject({
+			ok: true,
+			content: { ok: false, reason: 'content: work_stream is missing' }
+		});
 	});
 
 	it('flags an envelope whose type contradicts its subject', () => {
 		const result = decode('orchestrator.broadcast.heartbeat', jsonBytes(seedStatusUpdate()));
 		expect(result).toEqual(
-			expect.objectContaining({ ok: false, reason: 'the subject says heartbeat but the envelope says status_update' })
+			expect.objectContaining({
+				ok: false,
+				reason: 'the subject says heartbeat but the envelope says status_update'
+			})
 		);
 	});
 });
@@ -53,7 +73,9 @@ describe('decode: Volta Shell', () => {
 			ok: true,
 			payload: { kind: 'message', value: { type: 'query', metadata: { requestId: 'req-42' } } }
 		});
-		expect(decode('agent.broadcast', jsonBytes(voltaQuery({ to: 'all', type: 'text' })))).toMatchObject({ ok: true });
+		expect(decode('agent.broadcast', jsonBytes(voltaQuery({ to: 'all', type: 'text' })))).toMatchObject({
+			ok: true
+		});
 	});
 
 	it('flags a heartbeat whose payload names another agent than its subject', () => {
@@ -68,11 +90,23 @@ describe('decode: what is not a message', () => {
 	it('never throws, and explains each failure', () => {
 		const cases: Array<[string, Uint8Array, string | RegExp]> = [
 			['orchestrator.broadcast.status_update', new Uint8Array(), 'empty payload'],
-			['orchestrator.broadcast.status_update', new Uint8Array([0xff, 0xfe, 0x00]), 'payload is not valid UTF-8 text'],
+			[
+				'orchestrator.broadcast.status_update',
+				new Uint8Array([0xff, 0xfe, 0x00]),
+				'payload is not valid UTF-8 text'
+			],
 			['orchestrator.broadcast.status_update', bytes('{"from_agent": '), /^payload is not JSON/],
 			['orchestrator.broadcast.status_update', bytes('[1,2,3]'), /^not a seed envelope: /],
-			['orchestrator.broadcast.status_update', bytes('{}'), 'not a seed envelope: from_agent is missing; message_type is missing; content is missing (and 1 more)'],
-			['orchestrator.broadcast.dance', jsonBytes(seedStatusUpdate()), "'dance' in orchestrator.broadcast.dance is not a known message type"],
+			[
+				'orchestrator.broadcast.status_update',
+				bytes('{}'),
+				'not a seed envelope: from_agent is missing; message_type is missing; content is missing (and 1 more)'
+			],
+			[
+				'orchestrator.broadcast.dance',
+				jsonBytes(seedStatusUpdate()),
+				"'dance' in orchestrator.broadcast.dance is not a known message type"
+			],
 			['agent.announce', bytes('"hello"'), /^not a Volta Shell announce/]
 		];
 		for (const [subject, data, reason] of cases) {

@@ -67,7 +67,8 @@ export function decode(subject: string, data: Uint8Array): Decoded {
 
 function decodeSeed(route: SeedRoute, value: unknown): Decoded {
 	const parsed = AgentMessageSchema.safeParse(value);
-	if (!parsed.success) return { ok: false, route, reason: `not a seed envelope: ${describeIssues(parsed.error, value)}` };
+	if (!parsed.success)
+		return { ok: false, route, reason: `not a seed envelope: ${describeIssues(parsed.error, value)}` };
 	const envelope = parsed.data;
 	if (route.kind !== 'seed.queue' && route.type !== envelope.message_type) {
 		return {
@@ -76,7 +77,13 @@ function decodeSeed(route: SeedRoute, value: unknown): Decoded {
 			reason: `the subject says ${route.type} but the envelope says ${envelope.message_type}`
 		};
 	}
-	return { ok: true, dialect: 'seed', route, envelope, content: checkContent(envelope.message_type, envelope.content) };
+	return {
+		ok: true,
+		dialect: 'seed',
+		route,
+		envelope,
+		content: checkContent(envelope.message_type, envelope.content)
+	};
 }
 
 const VOLTA_SCHEMAS = {

@@ -50,7 +50,9 @@ describe('AgentMessageSchema', () => {
 	it('refuses what the Python receiver would drop', () => {
 		const { from_agent: _f, ...noSender } = seedStatusUpdate();
 		expect(AgentMessageSchema.safeParse(noSender).success).toBe(false);
-		expect(AgentMessageSchema.safeParse(seedStatusUpdate({ message_type: 'STATUS_UPDATE' })).success).toBe(false);
+		expect(AgentMessageSchema.safeParse(seedStatusUpdate({ message_type: 'STATUS_UPDATE' })).success).toBe(
+			false
+		);
 		expect(AgentMessageSchema.safeParse(seedStatusUpdate({ timestamp: 'now' })).success).toBe(false);
 		expect(AgentMessageSchema.safeParse(seedStatusUpdate({ content: 'started' })).success).toBe(false);
 	});
@@ -61,12 +63,17 @@ describe('checkContent', () => {
 		expect(checkContent('question', seedQuestion().content)).toEqual({ ok: true });
 		expect(checkContent('blocker', seedBlocker().content)).toEqual({ ok: true });
 		expect(checkContent('heartbeat', seedHeartbeat().content)).toEqual({ ok: true });
-		expect(checkContent('answer', { answer: 'yes', question_id: 'q1', confidence: 0.9 })).toEqual({ ok: true });
+		expect(checkContent('answer', { answer: 'yes', question_id: 'q1', confidence: 0.9 })).toEqual({
+			ok: true
+		});
 		expect(checkContent('status_update', { status: 'stop_command', exit_code: 0 })).toEqual({ ok: true });
 	});
 
 	it('says what is wrong with content in words', () => {
-		expect(checkContent('question', { urgency: 'high' })).toEqual({ ok: false, reason: 'content: question is missing' });
+		expect(checkContent('question', { urgency: 'high' })).toEqual({
+			ok: false,
+			reason: 'content: question is missing'
+		});
 		expect(checkContent('blocker', { blocker: 'x', work_stream: '1', impact: 'dire' })).toEqual({
 			ok: false,
 			reason: "content: impact: 'dire' is not one of 'low', 'medium', 'high', 'critical'"
@@ -113,13 +120,17 @@ describe('createEnvelope and encodeEnvelope', () => {
 	});
 
 	it('refuses to send what the seed would drop, saying why', () => {
-		expect(() => createEnvelope({ from: '', type: 'status_update', content: { status: 'x' } })).toThrow(EnvelopeError);
+		expect(() => createEnvelope({ from: '', type: 'status_update', content: { status: 'x' } })).toThrow(
+			EnvelopeError
+		);
 		expect(() => createEnvelope({ from: 'ada', type: 'question', content: {} })).toThrow(
 			'Cannot send this question: content: question is missing'
 		);
 	});
 
 	it('makes correlation ids of the seed’s form', () => {
-		expect(newCorrelationId('parser-dev-001', new Date(1733409000123))).toBe('parser-dev-001-1733409000.123000');
+		expect(newCorrelationId('parser-dev-001', new Date(1733409000123))).toBe(
+			'parser-dev-001-1733409000.123000'
+		);
 	});
 });

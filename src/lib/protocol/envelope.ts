@@ -109,7 +109,9 @@ export function checkContent(type: MessageType, content: Record<string, unknown>
 	const schema = type in CONTENT_SCHEMAS ? CONTENT_SCHEMAS[type as keyof typeof CONTENT_SCHEMAS] : null;
 	if (!schema) return { ok: true };
 	const result = schema.safeParse(content);
-	return result.success ? { ok: true } : { ok: false, reason: `content: ${describeIssues(result.error, content)}` };
+	return result.success
+		? { ok: true }
+		: { ok: false, reason: `content: ${describeIssues(result.error, content)}` };
 }
 
 /** Thrown when Switchboard is asked to send an envelope the seed's receiver would drop. */
@@ -140,7 +142,8 @@ export function createEnvelope(input: EnvelopeInput): AgentMessage {
 		correlation_id: input.correlationId ?? null
 	};
 	const parsed = AgentMessageSchema.safeParse(envelope);
-	if (!parsed.success) throw new EnvelopeError(`Cannot send this message: ${describeIssues(parsed.error, envelope)}`);
+	if (!parsed.success)
+		throw new EnvelopeError(`Cannot send this message: ${describeIssues(parsed.error, envelope)}`);
 	const content = checkContent(envelope.message_type, envelope.content);
 	if (!content.ok) throw new EnvelopeError(`Cannot send this ${input.type}: ${content.reason}`);
 	return envelope;

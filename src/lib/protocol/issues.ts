@@ -13,7 +13,8 @@ export function describeIssues(error: z.ZodError, input: unknown, limit = 3): st
 		}
 		if (issue.code === 'invalid_type') return `${where} must be ${article(issue.expected)}`;
 		if (issue.code === 'invalid_value') {
-			const known = issue.values.length > 6 ? 'a known value' : `one of ${issue.values.map(quote).join(', ')}`;
+			const known =
+				issue.values.length > 6 ? 'a known value' : `one of ${issue.values.map(quote).join(', ')}`;
 			return `${where}: ${quote(value)} is not ${known}`;
 		}
 		return `${where}: ${issue.message}`;

@@ -34,8 +34,12 @@ describe('orchestrator subjects', () => {
 
 	it('round-trips every builder through the parser', () => {
 		const id = 'parser-dev-001.v2';
-		expect(parseSubject(seedSubjects.direct(id, 'pong'))).toMatchObject({ route: { agentId: id, type: 'pong' } });
-		expect(parseSubject(voltaSubjects.heartbeat(id))).toMatchObject({ route: { kind: 'volta.heartbeat', agentId: id } });
+		expect(parseSubject(seedSubjects.direct(id, 'pong'))).toMatchObject({
+			route: { agentId: id, type: 'pong' }
+		});
+		expect(parseSubject(voltaSubjects.heartbeat(id))).toMatchObject({
+			route: { kind: 'volta.heartbeat', agentId: id }
+		});
 	});
 
 	it('explains subjects it cannot read', () => {

@@ -25,6 +25,7 @@ export type RouteResult = { ok: true; route: Route } | { ok: false; reason: stri
 /** Everything both seed systems publish that a console shows. */
 export const TRAFFIC_SUBJECTS = ['orchestrator.>', 'agent.>'] as const;
 
+// eslint-disable-next-line no-control-regex -- NUL cannot be in a subject
 const FORBIDDEN_IN_TOKEN = /[\s.*>\u0000]/u;
 
 /** One subject token: not empty, no dot, no wildcard, no white space. */
@@ -80,12 +81,17 @@ export const voltaSubjects = {
 	capabilityRequest: 'capability.request'
 } as const;
 
-const VOLTA_AGENT_KINDS = { status: 'volta.status', heartbeat: 'volta.heartbeat', message: 'volta.message' } as const;
+const VOLTA_AGENT_KINDS = {
+	status: 'volta.status',
+	heartbeat: 'volta.heartbeat',
+	message: 'volta.message'
+} as const;
 
 /** Says which seed subject this is and what it names; never throws. */
 export function parseSubject(subject: string): RouteResult {
 	const tokens = subject.split('.');
-	if (!tokens.every(isValidToken)) return { ok: false, reason: `subject ${JSON.stringify(subject)} is malformed` };
+	if (!tokens.every(isValidToken))
+		return { ok: false, reason: `subject ${JSON.stringify(subject)} is malformed` };
 	const [root, second] = tokens;
 
 	if (root === 'orchestrator') {
@@ -115,7 +121,8 @@ export function parseSubject(subject: string): RouteResult {
 
 	if (root === 'agent') {
 		if (tokens.length === 2 && second === 'announce') return { ok: true, route: { kind: 'volta.announce' } };
-		if (tokens.length === 2 && second === 'broadcast') return { ok: true, route: { kind: 'volta.broadcast' } };
+		if (tokens.length === 2 && second === 'broadcast')
+			return { ok: true, route: { kind: 'volta.broadcast' } };
 		const last = tokens[tokens.length - 1];
 		if (tokens.length >= 3 && last in VOLTA_AGENT_KINDS) {
 			const kind = VOLTA_AGENT_KINDS[last as keyof typeof VOLTA_AGENT_KINDS];
@@ -125,6 +132,7 @@ export function parseSubject(subject: string): RouteResult {
 	}
 
 	if (subject === voltaSubjects.listAgents) return { ok: true, route: { kind: 'volta.list_agents' } };
-	if (subject === voltaSubjects.capabilityRequest) return { ok: true, route: { kind: 'volta.capability_request' } };
+	if (subject === voltaSubjects.capabilityRequest)
+		return { ok: true, route: { kind: 'volta.capability_request' } };
 	return { ok: false, reason: `${subject} belongs to neither seed system` };
 }

@@ -21,7 +21,10 @@ describe('summarize', () => {
 
 	it('leads with the question of a question', () => {
 		const summary = summaryOf('orchestrator.agent.architect.question', jsonBytes(seedQuestion()));
-		expect(summary).toMatchObject({ to: 'architect', preview: expect.stringMatching(/^Is Task model ready\?/) });
+		expect(summary).toMatchObject({
+			to: 'architect',
+			preview: expect.stringMatching(/^Is Task model ready\?/)
+		});
 	});
 
 	it('reads Volta messages', () => {
@@ -36,7 +39,7 @@ describe('summarize', () => {
 	it('shows invalid messages with their raw text and the reason', () => {
 		const data = new TextEncoder().encode('<img src=x onerror=alert(1)> not json');
 		expect(summaryOf('orchestrator.broadcast.question', data)).toMatchObject({
-			type: 'broadcast',
+			type: 'question',
 			valid: false,
 			preview: '<img src=x onerror=alert(1)> not json',
 			problem: expect.stringMatching(/^payload is not JSON/)

@@ -19,8 +19,10 @@ export interface MessageSummary {
 
 const PREVIEW_LENGTH = 160;
 // Bidi overrides and other invisible controls could make a preview read differently from what it holds.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
+/* eslint-disable no-control-regex -- these are exactly what we look for */
+const INVISIBLE =
+	/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
+/* eslint-enable no-control-regex */
 
 /** A single line of at most `max` characters, with invisible control characters made visible. */
 export function previewText(text: string, max = PREVIEW_LENGTH): string {
@@ -30,6 +32,13 @@ export function previewText(text: string, max = PREVIEW_LENGTH): string {
 		.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`)
 		.trim();
 	return line.length > max || text.length > head.length ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** What the subject says the message is, for a message whose payload cannot say it. */
+function typeOfRoute(route: Route | null): string {
+	if (!route) return 'unknown';
+	if ('type' in route) return route.type;
+	return route.kind.replace(/^(seed|volta)\./u, '');
 }
 
 function recipientOf(route: Route | null): string | null {
@@ -60,7 +69,8 @@ function contentPreview(content: Record<string, unknown>): string {
 		const value = content[key];
 		if (typeof value === 'string' && value.length > 0) {
 			const rest = Object.keys(content).filter((k) => k !== key);
-			const extra = rest.length > 0 ? ` ${safeJson(Object.fromEntries(rest.map((k) => [k, content[k]])))}` : '';
+			const extra =
+				rest.length > 0 ? ` ${safeJson(Object.fromEntries(rest.map((k) => [k, content[k]])))}` : '';
 			return previewText(`${value}${extra}`);
 		}
 	}
@@ -79,7 +89,7 @@ function safeJson(value: unknown): string {
 export function summarize(decoded: Decoded, rawText: () => string): MessageSummary {
 	if (!decoded.ok) {
 		return {
-			type: decoded.route ? decoded.route.kind.replace(/^(seed|volta)\./, '') : 'unknown',
+			type: typeOfRoute(decoded.route),
 			from: null,
 			to: recipientOf(decoded.route),
 			sentAt: null,
@@ -109,7 +119,9 @@ export function summarize(decoded: Decoded, rawText: () => string): MessageSumma
 				type: 'announce',
 				from: payload.value.id,
 				to: 'everyone',
-				preview: previewText(`${payload.value.name} — ${payload.value.capabilities.join(', ') || 'no capabilities'}`)
+				preview: previewText(
+					`${payload.value.name} — ${payload.value.capabilities.join(', ') || 'no capabilities'}`
+				)
 			};
 		case 'status':
 		case 'heartbeat':

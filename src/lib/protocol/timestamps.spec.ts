@@ -14,7 +14,14 @@ describe('parseTimestamp', () => {
 	});
 
 	it('refuses what is not a timestamp', () => {
-		for (const text of ['', 'yesterday', '2025-12-07', '2025-02-30T10:00:00', '2025-12-07T25:00:00', '1733409000']) {
+		for (const text of [
+			'',
+			'yesterday',
+			'2025-12-07',
+			'2025-02-30T10:00:00',
+			'2025-12-07T25:00:00',
+			'1733409000'
+		]) {
 			expect(parseTimestamp(text), text).toBeNull();
 		}
 	});
@@ -35,6 +42,8 @@ describe('formatSeedTimestamp', () => {
 
 describe('formatIsoTimestamp', () => {
 	it('writes ISO UTC with Z, as Volta Shell does', () => {
-		expect(formatIsoTimestamp(new Date(Date.UTC(2025, 11, 7, 23, 11, 11, 123)))).toBe('2025-12-07T23:11:11.123Z');
+		expect(formatIsoTimestamp(new Date(Date.UTC(2025, 11, 7, 23, 11, 11, 123)))).toBe(
+			'2025-12-07T23:11:11.123Z'
+		);
 	});
 });

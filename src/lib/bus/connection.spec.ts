@@ -1,0 +1,131 @@
+/**
+ * The browser's connection code against a real nats-server over WebSocket (Node's WebSocket is the
+ * same W3C API the browser has), with agents on the official TCP client.
+ */
+import { connect } from '@nats-io/transport-node';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { jsonBytes, seedStatusUpdate, voltaHeartbeat } from '$lib/protocol/fixtures';
+import { startTestServer } from '../../../tests/helpers/nats-server';
+import { BusConnection } from './connection.svelte';
+import { TrafficFeed } from './traffic.svelte';
+
+const wsUrl = inject('wsUrl');
+const natsUrl = inject('natsUrl');
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+const open: BusConnection[] = [];
+afterEach(async () => {
+	await Promise.all(open.splice(0).map((bus) => bus.leave()));
+});
+
+function newBus() {
+	const bus = new BusConnection();
+	open.push(bus);
+	return bus;
+}
+
+describe('BusConnection', () => {
+	it('joins over WebSocket and reports the server’s facts', async () => {
+		const bus = newBus();
+		expect(await bus.join({ servers: [wsUrl], name: 'Ada' })).toBe(true);
+		expect(bus.status).toEqual({ state: 'connected', server: expect.stringContaining('127.0.0.1') });
+		expect(bus.server).toMatchObject({ name: 'switchboard-local', jetstream: true, maxPayload: 1048576 });
+		expect(await bus.rtt()).toBeGreaterThanOrEqual(0);
+	});
+
+	it('says in words why it could not join, and what to do', async () => {
+		const bus = newBus();
+		expect(await bus.join({ servers: ['ws://127.0.0.1:1'], name: 'Ada' })).toBe(false);
+		expect(bus.status).toMatchObject({
+			state: 'closed',
+			reason: expect.stringContaining('ws://127.0.0.1:1')
+		});
+		expect(bus.status.state === 'closed' && bus.status.reason).toMatch(/npm start/);
+	});
+
+	it('leaves cleanly: the status says closed without an error', async () => {
+		const bus = newBus();
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		await bus.leave();
+		expect(bus.status).toEqual({ state: 'closed', reason: null });
+		expect(() => bus.publish('x', new Uint8Array())).toThrow('Not connected');
+	});
+
+	it('shows reconnecting while the server is down and comes back by itself', async () => {
+		const server = await startTestServer();
+		try {
+			const bus = newBus();
+			await bus.join({ servers: [server.wsUrl], name: 'Ada' });
+			await server.kill();
+			await until(() => bus.status.state === 'reconnecting', 'reconnecting');
+			await server.start();
+			await until(() => bus.status.state === 'connected', 'connected again', 20_000);
+		} finally {
+			await server.stop();
+		}
+	});
+});
+
+describe('TrafficFeed', () => {
+	it('lists seed and Volta traffic from agents on TCP, and flags what is invalid', async () => {
+		const bus = newBus();
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		const feed = new TrafficFeed(bus, { schedule: (flush) => setTimeout(flush, 0) });
+		feed.start();
+		await bus.flush();
+
+		const agent = await connect({ servers: natsUrl });
+		try {
+			agent.publish('orchestrator.broadcast.status_update', jsonBytes(seedStatusUpdate()));
+			agent.publish('agent.volta-claude-1.heartbeat', jsonBytes(voltaHeartbeat()));
+			agent.publish('orchestrator.broadcast.question', 'this is not JSON');
+			agent.publish('unrelated.subject', 'not shown');
+			await agent.flush();
+			await until(() => feed.total === 3, 'three messages');
+		} finally {
+			await agent.close();
+		}
+
+		const [invalid, heartbeat, status] = feed.entries;
+		expect(status.summary).toMatchObject({
+			type: 'status_update',
+			from: 'coder-2.1-1733409000',
+			valid: true
+		});
+		expect(heartbeat.summary).toMatchObject({ type: 'heartbeat', from: 'volta-claude-1', valid: true });
+		expect(invalid.summary).toMatchObject({ valid: false, problem: expect.stringMatching(/not JSON/) });
+		expect(feed.invalid).toBe(1);
+		feed.stop();
+	});
+
+	it('keeps memory bounded: at most `limit` entries, counting all', async () => {
+		const bus = newBus();
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		const feed = new TrafficFeed(bus, { limit: 50, schedule: (flush) => setTimeout(flush, 0) });
+		feed.start(['orchestrator.broadcast.>']);
+		await bus.flush();
+		const agent = await connect({ servers: natsUrl });
+		try {
+			for (let i = 0; i < 500; i++) {
+				agent.publish(
+					'orchestrator.broadcast.heartbeat',
+					jsonBytes(seedStatusUpdate({ message_type: 'heartbeat', content: { status: 'alive', n: i } }))
+				);
+			}
+			await agent.flush();
+			await until(() => feed.total === 500, '500 messages');
+		} finally {
+			await agent.close();
+		}
+		expect(feed.entries).toHaveLength(50);
+		expect(feed.entries[0].summary.preview).toContain('"n":499');
+		feed.stop();
+	});
+});

@@ -1,0 +1,13 @@
+/** Where the global setup started Switchboard. */
+function required(name: string): string {
+	const value = process.env[name];
+	if (!value) throw new Error(`${name} is not set: run the end-to-end tests with npm run test:e2e.`);
+	return value;
+}
+
+export const appUrl = required('SWITCHBOARD_TEST_APP_URL');
+export const wsUrl = required('SWITCHBOARD_TEST_WS_URL');
+export const natsUrl = required('SWITCHBOARD_TEST_NATS_URL');
+
+export const joinLink = (name: string) =>
+	`${appUrl}/?server=${encodeURIComponent(wsUrl)}&name=${encodeURIComponent(name)}`;

@@ -1,0 +1,72 @@
+/**
+ * A real nats-server on free ports, started with the same configuration and code as `npm start`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findNatsServer, startNatsServer, type RunningServer } from '../../scripts/lib/nats-server.js';
+import { findFreePort } from '../../scripts/lib/ports.js';
+import type { Settings } from '../../scripts/lib/settings.js';
+
+export interface TestServer {
+	natsUrl: string;
+	wsUrl: string;
+	monitorUrl: string;
+	settings: Settings;
+	/** Kills the server process and starts it again on the same ports and data. */
+	restart(): Promise<void>;
+	/** Stops the process; it stays stopped until `start`. */
+	kill(): Promise<void>;
+	start(): Promise<void>;
+	/** Stops the server and removes its data. */
+	stop(): Promise<void>;
+}
+
+export async function freeSettings(): Promise<Settings> {
+	const ports = new Set<number>();
+	while (ports.size < 4) ports.add(await findFreePort());
+	const [httpPort, wsPort, natsPort, monitorPort] = [...ports];
+	return {
+		httpPort,
+		wsPort,
+		natsPort,
+		monitorPort,
+		host: '127.0.0.1',
+		dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'))
+	};
+}
+
+export async function startTestServer(): Promise<TestServer> {
+	const binary = findNatsServer();
+	if (!binary) throw new Error('nats-server is not installed: run .ci/run, or apt-get install nats-server.');
+	const settings = await freeSettings();
+	let running: RunningServer | null = null;
+	const start = async () => {
+		running = await startNatsServer({
+			binary,
+			settings,
+			logFile: path.join(settings.dataDir, 'nats-server.log')
+		});
+	};
+	const kill = async () => {
+		await running?.stop();
+		running = null;
+	};
+	await start();
+	return {
+		natsUrl: `nats://127.0.0.1:${settings.natsPort}`,
+		wsUrl: `ws://127.0.0.1:${settings.wsPort}`,
+		monitorUrl: `http://127.0.0.1:${settings.monitorPort}`,
+		settings,
+		start,
+		kill,
+		restart: async () => {
+			await kill();
+			await start();
+		},
+		stop: async () => {
+			await kill();
+			fs.rmSync(settings.dataDir, { recursive: true, force: true });
+		}
+	};
+}
