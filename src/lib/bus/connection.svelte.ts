@@ -50,6 +50,8 @@ export class BusConnection {
 	servers = $state.raw<string[]>([]);
 
 	#nc: NatsConnection | null = null;
+	/** Kept in memory only, so an agent hosted in this page can connect the same way. */
+	#details: JoinDetails | null = null;
 	#attempts = 0;
 	#connect: Connector;
 
@@ -86,6 +88,7 @@ export class BusConnection {
 			return false;
 		}
 		this.#nc = nc;
+		this.#details = details;
 		this.#attempts = 0;
 		this.#markConnected(nc);
 		void this.#watch(nc);
@@ -96,6 +99,7 @@ export class BusConnection {
 	async leave(): Promise<void> {
 		const nc = this.#nc;
 		this.#nc = null;
+		this.#details = null;
 		if (!nc) return;
 		this.status = { state: 'closed', reason: null };
 		await nc.close().catch(() => undefined);
@@ -128,6 +132,20 @@ export class BusConnection {
 	/** Waits until everything published so far has reached the server. */
 	flush(): Promise<void> {
 		return this.#require().flush();
+	}
+
+	/** How this page joined (servers and credentials), for agents hosted in the page. */
+	get joinDetails(): JoinDetails {
+		if (!this.#details) throw new NotConnectedError();
+		return this.#details;
+	}
+
+	/**
+	 * The raw connection, for library code that speaks a NATS API of its own (JetStream, presence).
+	 * Components never use it: they go through state classes.
+	 */
+	get nats(): NatsConnection {
+		return this.#require();
 	}
 
 	#require(): NatsConnection {

@@ -24,6 +24,8 @@ export class TrafficFeed {
 	#seen = 0;
 	#invalidSeen = 0;
 	#unsubscribe: Array<() => void> = [];
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- plumbing, not state the UI reads
+	#listeners = new Set<(entry: TrafficEntry) => void>();
 	#bus: BusConnection;
 	#limit: number;
 	#schedule: Schedule;
@@ -43,6 +45,15 @@ export class TrafficFeed {
 		}
 	}
 
+	/**
+	 * Calls `listener` with every message as it arrives, decoded once for everyone (roster, inbox):
+	 * one subscription per subject, not one per feature.
+	 */
+	listen(listener: (entry: TrafficEntry) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
 	stop(): void {
 		for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
 	}
@@ -58,6 +69,7 @@ export class TrafficFeed {
 		this.#pending.push(entry);
 		// A hidden tab gets no animation frames: keep the backlog bounded too.
 		if (this.#pending.length > this.#limit * 2) this.#pending = this.#pending.slice(-this.#limit);
+		for (const listener of this.#listeners) listener(entry);
 		this.#seen += 1;
 		if (!entry.summary.valid) this.#invalidSeen += 1;
 		if (!this.#scheduled) {

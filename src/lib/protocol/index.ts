@@ -8,4 +8,6 @@ export * from './subjects';
 export * from './volta';
 export * from './decode';
 export * from './summary';
+export * from './presence';
+export * from './services';
 export { describeIssues } from './issues';

@@ -1,0 +1,62 @@
+/** Starts and stops the demo crew, which runs in a worker with its own connection to the bus. */
+import type { CrewCommand, CrewEvent } from '$lib/agents/demo-crew.worker';
+import type { BusConnection } from './connection.svelte';
+
+export class DemoCrewControl {
+	state = $state<'stopped' | 'starting' | 'running' | 'stopping'>('stopped');
+	members = $state.raw<Array<{ id: string; name: string }>>([]);
+	error = $state<string | null>(null);
+
+	#bus: BusConnection;
+	#worker: Worker | null = null;
+
+	constructor(bus: BusConnection) {
+		this.#bus = bus;
+	}
+
+	start(): void {
+		if (this.#worker) return;
+		this.error = null;
+		this.state = 'starting';
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL for the worker, not state
+		const worker = new Worker(new URL('../agents/demo-crew.worker.ts', import.meta.url), { type: 'module' });
+		this.#worker = worker;
+		worker.onmessage = (event: MessageEvent<CrewEvent>) => this.#handle(event.data);
+		worker.onerror = (event) => {
+			this.#handle({ type: 'error', message: event.message || 'the demo crew’s worker failed to load' });
+		};
+		const { servers, user, pass, token } = this.#bus.joinDetails;
+		worker.postMessage({ type: 'start', servers, user, pass, token } satisfies CrewCommand);
+	}
+
+	/** Asks the crew to leave the bus properly; the worker ends once they have. */
+	stop(): void {
+		if (!this.#worker) return;
+		this.state = 'stopping';
+		this.#worker.postMessage({ type: 'stop' } satisfies CrewCommand);
+	}
+
+	/** Ends the worker at once (the page is going away). */
+	dispose(): void {
+		this.#worker?.terminate();
+		this.#worker = null;
+		this.state = 'stopped';
+		this.members = [];
+	}
+
+	#handle(event: CrewEvent) {
+		switch (event.type) {
+			case 'started':
+				this.state = 'running';
+				this.members = event.members;
+				break;
+			case 'stopped':
+				this.dispose();
+				break;
+			case 'error':
+				this.dispose();
+				this.error = `The demo crew could not run: ${event.message}`;
+				break;
+		}
+	}
+}

@@ -1,0 +1,36 @@
+/** The person at this tab, as an agent on the bus: joining, presence, leaving. */
+import { AgentPresence } from '$lib/agents/presence';
+import type { AgentIdentity } from '$lib/protocol';
+import type { BusConnection } from './connection.svelte';
+import type { JoinDetails } from './connection-options';
+import { identityFor, type IdentityChoice } from './identity';
+import { createWorkerTicker } from './worker-ticker';
+
+export class Participant {
+	/** Who this tab is on the bus; null before joining. */
+	identity = $state.raw<AgentIdentity | null>(null);
+
+	#bus: BusConnection;
+	#presence: AgentPresence | null = null;
+
+	constructor(bus: BusConnection) {
+		this.#bus = bus;
+	}
+
+	async join(details: JoinDetails & IdentityChoice): Promise<boolean> {
+		const identity = identityFor(details, typeof localStorage === 'undefined' ? null : localStorage);
+		if (!(await this.#bus.join(details))) return false;
+		this.identity = identity;
+		this.#presence = new AgentPresence(this.#bus.nats, identity, { ticker: createWorkerTicker() });
+		await this.#presence.start();
+		return true;
+	}
+
+	/** Says goodbye on the bus, then closes the connection. */
+	async leave(): Promise<void> {
+		const presence = this.#presence;
+		this.#presence = null;
+		await presence?.leave().catch(() => undefined);
+		await this.#bus.leave();
+	}
+}

@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { decode, summarize } from '$lib/protocol';
+import {
+	jsonBytes,
+	seedHeartbeat,
+	seedStatusUpdate,
+	voltaAnnounce,
+	voltaHeartbeat,
+	voltaQuery,
+	voltaStatus
+} from '$lib/protocol/fixtures';
+import {
+	agentState,
+	applySightings,
+	countByState,
+	filterRoster,
+	sightingOf,
+	sinceText,
+	toListedAgents,
+	type Roster,
+	type Sighting
+} from './roster';
+
+const T0 = Date.parse('2026-11-21T20:00:00Z');
+
+function see(subject: string, payload: unknown, at = T0): Sighting {
+	const data = jsonBytes(payload);
+	const decoded = decode(subject, data);
+	const sighting = sightingOf(
+		decoded,
+		summarize(decoded, () => ''),
+		subject,
+		at
+	);
+	if (!sighting) throw new Error(`no sighting from ${subject}`);
+	return sighting;
+}
+
+const build = (...sightings: Sighting[]): Roster => applySightings(new Map(), sightings);
+
+describe('building the roster from traffic', () => {
+	it('adds a seed agent with a dotted id from any envelope', () => {
+		const roster = build(see('orchestrator.broadcast.status_update', seedStatusUpdate()));
+		expect(roster.get('coder-2.1-1733409000')).toMatchObject({
+			kind: 'external',
+			dialects: ['seed'],
+			status: 'started',
+			workStream: '2.1'
+		});
+	});
+
+	it('takes a Volta agent’s name and capabilities from its announce', () => {
+		const roster = build(
+			see('agent.announce', voltaAnnounce()),
+			see('agent.volta-claude-1.heartbeat', voltaHeartbeat(), T0 + 1000)
+		);
+		expect(roster.get('volta-claude-1')).toMatchObject({
+			name: 'Claude Code Agent',
+			capabilities: ['code', 'review'],
+			dialects: ['volta'],
+			status: 'alive',
+			lastSeen: T0 + 1000
+		});
+	});
+
+	it('merges the same id seen in both dialects into one agent', () => {
+		const roster = build(
+			see('agent.announce', voltaAnnounce({ id: 'ada-k3x9', name: 'Ada', kind: 'human' })),
+			see('orchestrator.broadcast.heartbeat', seedHeartbeat({ from_agent: 'ada-k3x9' }), T0 + 5)
+		);
+		expect(roster.size).toBe(1);
+		expect(roster.get('ada-k3x9')).toMatchObject({ kind: 'human', name: 'Ada', dialects: ['volta', 'seed'] });
+	});
+
+	it('reads a Switchboard announce: kind, name, team, capabilities', () => {
+		const announce = seedStatusUpdate({
+			from_agent: 'ada-k3x9',
+			content: { status: 'online', kind: 'human', name: 'Ada', team: 'platform', capabilities: ['review'] }
+		});
+		const agent = build(see('orchestrator.broadcast.status_update', announce)).get('ada-k3x9');
+		expect(agent).toMatchObject({ kind: 'human', name: 'Ada', team: 'platform', capabilities: ['review'] });
+		expect(agent?.announce).toMatchObject({ kind: 'human' });
+	});
+
+	it('follows work streams through claims and completions', () => {
+		const claim = seedStatusUpdate({
+			from_agent: 'orchestrator',
+			message_type: 'task_assigned',
+			content: {
+				work_stream_id: '1.1',
+				agent_id: 'decomposer',
+				action: 'claim',
+				timestamp: '2025-12-07 23:00:00'
+			}
+		});
+		const done = seedStatusUpdate({
+			from_agent: 'decomposer',
+			message_type: 'task_complete',
+			content: { work_stream_id: '1.1', agent_id: 'decomposer', action: 'release' }
+		});
+		let roster = build(see('orchestrator.broadcast.task_assigned', claim));
+		expect(roster.get('decomposer')?.workStream).toBe('1.1');
+		roster = applySightings(roster, [see('orchestrator.broadcast.task_complete', done, T0 + 10)]);
+		expect(roster.get('decomposer')?.workStream).toBeNull();
+	});
+
+	it('keeps recent messages, newest first, and counts Volta queries as signs of life', () => {
+		const roster = build(
+			see('agent.volta-claude-1.heartbeat', voltaHeartbeat(), T0),
+			see('agent.ada.message', voltaQuery(), T0 + 2000)
+		);
+		const agent = roster.get('volta-claude-1')!;
+		expect(agent.recent.map((m) => m.type)).toEqual(['query', 'heartbeat']);
+		expect(agent.lastSeen).toBe(T0 + 2000);
+	});
+
+	it('never moves last-seen back when replayed history arrives late', () => {
+		let roster = build(see('agent.volta-claude-1.heartbeat', voltaHeartbeat(), T0 + 60_000));
+		roster = applySightings(roster, [
+			see('agent.volta-claude-1.status', voltaStatus({ status: 'offline' }), T0)
+		]);
+		expect(roster.get('volta-claude-1')).toMatchObject({ lastSeen: T0 + 60_000, leftAt: null });
+	});
+
+	it('does not change the roster it is given', () => {
+		const before = build(see('agent.announce', voltaAnnounce()));
+		applySightings(before, [see('agent.announce', voltaAnnounce({ name: 'Renamed' }))]);
+		expect(before.get('volta-claude-1')?.name).toBe('Claude Code Agent');
+	});
+
+	it('ignores invalid messages', () => {
+		const data = new TextEncoder().encode('nope');
+		const decoded = decode('agent.announce', data);
+		expect(
+			sightingOf(
+				decoded,
+				summarize(decoded, () => 'nope'),
+				'agent.announce',
+				T0
+			)
+		).toBeNull();
+	});
+});
+
+describe('agent states: the 90 s rule, and leaving', () => {
+	const roster = build(see('orchestrator.broadcast.heartbeat', seedHeartbeat()));
+	const agent = roster.get('emergency_stop')!;
+
+	it('is online for 90 s after a sign of life, then stale, then offline', () => {
+		expect(agentState(agent, T0 + 89_999)).toBe('online');
+		expect(agentState(agent, T0 + 90_000)).toBe('stale');
+		expect(agentState(agent, T0 + 299_999)).toBe('stale');
+		expect(agentState(agent, T0 + 300_000)).toBe('offline');
+	});
+
+	it('is offline at once after an explicit leave, and online again when it comes back', () => {
+		const left = applySightings(roster, [
+			see(
+				'orchestrator.broadcast.status_update',
+				seedStatusUpdate({ from_agent: 'emergency_stop', content: { status: 'offline' } }),
+				T0 + 1000
+			)
+		]);
+		expect(agentState(left.get('emergency_stop')!, T0 + 1001)).toBe('offline');
+		const back = applySightings(left, [see('orchestrator.broadcast.heartbeat', seedHeartbeat(), T0 + 2000)]);
+		expect(agentState(back.get('emergency_stop')!, T0 + 2001)).toBe('online');
+	});
+
+	it('treats Volta’s offline status and stopping heartbeat as leaving', () => {
+		const stopped = build(see('agent.volta-claude-1.heartbeat', voltaHeartbeat({ status: 'stopping' })));
+		expect(agentState(stopped.get('volta-claude-1')!, T0)).toBe('offline');
+	});
+});
+
+describe('filtering and listing', () => {
+	const roster = build(
+		see(
+			'agent.announce',
+			voltaAnnounce({
+				id: 'ada-k3x9',
+				name: 'Ada',
+				kind: 'human',
+				team: 'platform',
+				capabilities: ['review']
+			})
+		),
+		see(
+			'agent.announce',
+			voltaAnnounce({ id: 'crew-architect', name: 'Architect', kind: 'browser', capabilities: ['design'] }),
+			T0 - 120_000
+		),
+		see('orchestrator.broadcast.heartbeat', seedHeartbeat({ from_agent: 'coder-2.1-1733409000' }))
+	);
+	const ids = (list: { id: string }[]) => list.map((a) => a.id);
+
+	it('filters by text, kind, team, capability and state', () => {
+		expect(ids(filterRoster(roster, { text: 'ADA' }, T0))).toEqual(['ada-k3x9']);
+		expect(ids(filterRoster(roster, { kind: 'browser' }, T0))).toEqual(['crew-architect']);
+		expect(ids(filterRoster(roster, { team: 'plat' }, T0))).toEqual(['ada-k3x9']);
+		expect(ids(filterRoster(roster, { capability: 'design' }, T0))).toEqual(['crew-architect']);
+		expect(ids(filterRoster(roster, { state: 'stale' }, T0))).toEqual(['crew-architect']);
+	});
+
+	it('lists online agents first, then by name', () => {
+		expect(ids(filterRoster(roster, {}, T0))).toEqual(['ada-k3x9', 'coder-2.1-1733409000', 'crew-architect']);
+		expect(countByState(roster, T0)).toEqual({ online: 2, stale: 1, offline: 0 });
+	});
+
+	it('answers Volta’s list_agents in its reply format', () => {
+		const listed = toListedAgents(roster, 'online', T0);
+		expect(listed).toContainEqual({
+			id: 'ada-k3x9',
+			name: 'Ada',
+			status: 'online',
+			lastSeen: new Date(T0).toISOString(),
+			capabilities: ['review']
+		});
+		expect(ids(toListedAgents(roster, 'offline', T0))).toEqual(['crew-architect']);
+		expect(toListedAgents(roster, 'all', T0)).toHaveLength(3);
+	});
+
+	it('says how long ago in words', () => {
+		expect(sinceText(T0, T0 + 2000)).toBe('just now');
+		expect(sinceText(T0, T0 + 45_000)).toBe('45 s ago');
+		expect(sinceText(T0, T0 + 180_000)).toBe('3 min ago');
+		expect(sinceText(T0, T0 + 3 * 3600_000)).toBe('3 h ago');
+	});
+});

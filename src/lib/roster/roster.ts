@@ -1,0 +1,289 @@
+/**
+ * The roster as plain data: every agent seen on the bus, from either seed dialect, folded from
+ * sightings. No server keeps a registry; this is built from the traffic itself.
+ */
+import {
+	AGENT_KINDS,
+	LEAVING_STATUSES,
+	PresenceFieldsSchema,
+	type AgentKind,
+	type Decoded,
+	type ListedAgent,
+	type MessageSummary
+} from '../protocol';
+
+/** The seeds' rule: an agent that has said nothing for 90 s is no longer online. */
+export const ONLINE_WINDOW_MS = 90_000;
+/** Silent this long, an agent is offline rather than stale (probably gone, not just busy). */
+export const OFFLINE_AFTER_MS = 5 * 60_000;
+const RECENT_LIMIT = 20;
+
+export type AgentState = 'online' | 'stale' | 'offline';
+export type Dialect = 'seed' | 'volta';
+
+export interface RecentMessage {
+	at: number;
+	subject: string;
+	type: string;
+	preview: string;
+}
+
+export interface RosterAgent {
+	id: string;
+	name: string;
+	kind: AgentKind;
+	dialects: Dialect[];
+	team: string | null;
+	capabilities: string[];
+	/** The last status word it sent: `alive`, `started`, `online`, … */
+	status: string | null;
+	/** The work stream it is on, from status updates and task claims. */
+	workStream: string | null;
+	firstSeen: number;
+	lastSeen: number;
+	/** When it said it was leaving; null while it has not (or came back). */
+	leftAt: number | null;
+	/** What it announced about itself, as it sent it. */
+	announce: Record<string, unknown> | null;
+	/** Its latest messages, newest first. */
+	recent: RecentMessage[];
+}
+
+export type Roster = ReadonlyMap<string, RosterAgent>;
+
+/** What one message says about one agent. */
+export interface Sighting {
+	id: string;
+	dialect: Dialect;
+	at: number;
+	kind?: AgentKind;
+	name?: string;
+	team?: string;
+	capabilities?: string[];
+	status?: string;
+	/** A string sets it, null clears it (work done), undefined leaves it. */
+	workStream?: string | null;
+	leaving?: boolean;
+	announce?: Record<string, unknown>;
+	message: RecentMessage;
+}
+
+function presenceFields(content: Record<string, unknown>) {
+	const parsed = PresenceFieldsSchema.safeParse(content);
+	if (!parsed.success) return {};
+	const { kind, name, team, capabilities } = parsed.data;
+	return { kind, name, team, capabilities };
+}
+
+const isLeaving = (status: unknown) =>
+	typeof status === 'string' && (LEAVING_STATUSES as readonly string[]).includes(status);
+
+/** Reads who a valid message is from and what it says about them; null for invalid messages. */
+export function sightingOf(
+	decoded: Decoded,
+	summary: MessageSummary,
+	subject: string,
+	at: number
+): Sighting | null {
+	if (!decoded.ok) return null;
+	const message: RecentMessage = { at, subject, type: summary.type, preview: summary.preview };
+	if (decoded.dialect === 'seed') {
+		const { envelope } = decoded;
+		const content = envelope.content;
+		const base: Sighting = {
+			id: envelope.from_agent,
+			dialect: 'seed',
+			at,
+			message,
+			...presenceFields(content)
+		};
+		const status = typeof content.status === 'string' ? content.status : undefined;
+		const workStream = typeof content.work_stream_id === 'string' ? content.work_stream_id : undefined;
+		switch (envelope.message_type) {
+			case 'status_update':
+				return {
+					...base,
+					status,
+					workStream,
+					leaving: isLeaving(status),
+					announce: status === 'online' && base.kind ? content : undefined
+				};
+			case 'heartbeat':
+				return { ...base, status };
+			case 'task_assigned':
+			case 'task_complete':
+			case 'task_failed': {
+				const id = typeof content.agent_id === 'string' && content.agent_id ? content.agent_id : base.id;
+				const done = envelope.message_type !== 'task_assigned' || content.action === 'release';
+				return { ...base, id, workStream: done ? null : workStream };
+			}
+			default:
+				return base;
+		}
+	}
+	const { payload } = decoded;
+	switch (payload.kind) {
+		case 'announce': {
+			const kind = (AGENT_KINDS as readonly unknown[]).includes(payload.value.kind)
+				? (payload.value.kind as AgentKind)
+				: undefined;
+			const team = typeof payload.value.team === 'string' ? payload.value.team : undefined;
+			return {
+				id: payload.value.id,
+				dialect: 'volta',
+				at,
+				message,
+				kind,
+				team,
+				name: payload.value.name,
+				capabilities: payload.value.capabilities,
+				status: 'online',
+				announce: payload.value
+			};
+		}
+		case 'status':
+		case 'heartbeat':
+			return {
+				id: payload.value.agentId,
+				dialect: 'volta',
+				at,
+				message,
+				status: payload.value.status,
+				leaving: payload.value.status === 'offline' || payload.value.status === 'stopping'
+			};
+		case 'message':
+		case 'capability_request':
+			return { id: payload.value.from, dialect: 'volta', at, message };
+		case 'list_agents':
+			return payload.value.requestFrom
+				? { id: payload.value.requestFrom, dialect: 'volta', at, message }
+				: null;
+	}
+}
+
+function newAgent(sighting: Sighting): RosterAgent {
+	return {
+		id: sighting.id,
+		name: sighting.id,
+		kind: 'external',
+		dialects: [],
+		team: null,
+		capabilities: [],
+		status: null,
+		workStream: null,
+		firstSeen: sighting.at,
+		lastSeen: sighting.at,
+		leftAt: null,
+		announce: null,
+		recent: []
+	};
+}
+
+function fold(agent: RosterAgent, s: Sighting): RosterAgent {
+	// Replayed history can arrive after live traffic: an older sighting never moves lastSeen back.
+	const newer = s.at >= agent.lastSeen;
+	return {
+		...agent,
+		name: s.name ?? agent.name,
+		kind: s.kind ?? agent.kind,
+		dialects: agent.dialects.includes(s.dialect) ? agent.dialects : [...agent.dialects, s.dialect],
+		team: s.team ?? agent.team,
+		capabilities: s.capabilities ?? agent.capabilities,
+		status: newer && s.status !== undefined ? s.status : agent.status,
+		workStream: s.workStream !== undefined && newer ? s.workStream : agent.workStream,
+		firstSeen: Math.min(agent.firstSeen, s.at),
+		lastSeen: Math.max(agent.lastSeen, s.at),
+		leftAt: newer ? (s.leaving ? s.at : null) : agent.leftAt,
+		announce: s.announce ?? agent.announce,
+		recent: [s.message, ...agent.recent].sort((a, b) => b.at - a.at).slice(0, RECENT_LIMIT)
+	};
+}
+
+/** Folds a batch of sightings into the roster; returns a new roster, the old one is untouched. */
+export function applySightings(roster: Roster, sightings: readonly Sighting[]): Roster {
+	if (sightings.length === 0) return roster;
+	const next = new Map(roster);
+	for (const s of sightings) next.set(s.id, fold(next.get(s.id) ?? newAgent(s), s));
+	return next;
+}
+
+export function agentState(agent: RosterAgent, now: number): AgentState {
+	if (agent.leftAt !== null) return 'offline';
+	const silence = now - agent.lastSeen;
+	if (silence < ONLINE_WINDOW_MS) return 'online';
+	return silence < OFFLINE_AFTER_MS ? 'stale' : 'offline';
+}
+
+export interface RosterFilter {
+	text?: string;
+	kind?: AgentKind | '';
+	state?: AgentState | '';
+	team?: string;
+	capability?: string;
+}
+
+const STATE_ORDER: Record<AgentState, number> = { online: 0, stale: 1, offline: 2 };
+
+/** The agents a person asked for, online first, then by name. */
+export function filterRoster(roster: Roster, filter: RosterFilter, now: number): RosterAgent[] {
+	const text = filter.text?.trim().toLowerCase() ?? '';
+	const team = filter.team?.trim().toLowerCase() ?? '';
+	const capability = filter.capability?.trim().toLowerCase() ?? '';
+	const result: Array<{ agent: RosterAgent; state: AgentState }> = [];
+	for (const agent of roster.values()) {
+		const state = agentState(agent, now);
+		if (filter.kind && agent.kind !== filter.kind) continue;
+		if (filter.state && state !== filter.state) continue;
+		if (team && !(agent.team ?? '').toLowerCase().includes(team)) continue;
+		if (capability && !agent.capabilities.some((c) => c.toLowerCase().includes(capability))) continue;
+		if (text) {
+			const haystack = [agent.id, agent.name, agent.team ?? '', agent.workStream ?? '', ...agent.capabilities]
+				.join(' ')
+				.toLowerCase();
+			if (!haystack.includes(text)) continue;
+		}
+		result.push({ agent, state });
+	}
+	result.sort(
+		(a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.agent.name.localeCompare(b.agent.name)
+	);
+	return result.map((r) => r.agent);
+}
+
+export function countByState(roster: Roster, now: number): Record<AgentState, number> {
+	const counts = { online: 0, stale: 0, offline: 0 };
+	for (const agent of roster.values()) counts[agentState(agent, now)] += 1;
+	return counts;
+}
+
+/** The roster in Volta's `mcp.list_agents` reply format; stale counts as offline, as Volta's 90 s rule says. */
+export function toListedAgents(
+	roster: Roster,
+	status: 'all' | 'online' | 'offline',
+	now: number
+): ListedAgent[] {
+	const listed: ListedAgent[] = [];
+	for (const agent of roster.values()) {
+		const online = agentState(agent, now) === 'online';
+		if (status === 'online' && !online) continue;
+		if (status === 'offline' && online) continue;
+		listed.push({
+			id: agent.id,
+			name: agent.name,
+			status: online ? 'online' : 'offline',
+			lastSeen: new Date(agent.lastSeen).toISOString(),
+			capabilities: agent.capabilities
+		});
+	}
+	return listed;
+}
+
+/** "just now", "45 s ago", "3 min ago", "2 h ago". */
+export function sinceText(then: number, now: number): string {
+	const seconds = Math.max(0, Math.round((now - then) / 1000));
+	if (seconds < 5) return 'just now';
+	if (seconds < 90) return `${seconds} s ago`;
+	const minutes = Math.round(seconds / 60);
+	if (minutes < 90) return `${minutes} min ago`;
+	return `${Math.round(minutes / 60)} h ago`;
+}
