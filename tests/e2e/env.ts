@@ -11,3 +11,14 @@ export const natsUrl = required('SWITCHBOARD_TEST_NATS_URL');
 
 export const joinLink = (name: string) =>
 	`${appUrl}/?server=${encodeURIComponent(wsUrl)}&name=${encodeURIComponent(name)}`;
+
+/** Joins through the link and the form, as a person does; optional team. */
+export async function joinAs(page: import('@playwright/test').Page, name: string, team?: string) {
+	const { expect } = await import('@playwright/test');
+	await page.goto(joinLink(name));
+	await expect(page.getByLabel('Server WebSocket URL')).toHaveValue(wsUrl);
+	await expect(page.getByLabel('Display name')).toHaveValue(name);
+	if (team) await page.getByLabel(/^Team/).fill(team);
+	await page.getByRole('button', { name: 'Join' }).click();
+	await expect(page.getByRole('status').first()).toContainText('connected');
+}

@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test, type Page } from '@playwright/test';
 import { jsonBytes, seedStatusUpdate } from '../../src/lib/protocol/fixtures';
-import { joinLink, natsUrl, wsUrl } from './env';
+import { joinAs, joinLink, natsUrl, wsUrl } from './env';
 
 let agent: NatsConnection;
 test.beforeAll(async () => {
@@ -16,14 +16,6 @@ function watchErrors(page: Page): Error[] {
 	const errors: Error[] = [];
 	page.on('pageerror', (error) => errors.push(error));
 	return errors;
-}
-
-async function joinAs(page: Page, name: string) {
-	await page.goto(joinLink(name));
-	await expect(page.getByLabel('Server WebSocket URL')).toHaveValue(wsUrl);
-	await expect(page.getByLabel('Display name')).toHaveValue(name);
-	await page.getByRole('button', { name: 'Join' }).click();
-	await expect(page.getByRole('status')).toContainText('connected');
 }
 
 test('a person joins by link and watches a seed agent’s broadcast live', async ({ page }) => {

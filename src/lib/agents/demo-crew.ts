@@ -177,7 +177,6 @@ export class DemoCrew {
 			await sleep(step, signal);
 			if (signal.aborted) break;
 			await this.#askArchitect(parser, architect);
-			this.#broadcast(parser, 'status_update', { status: 'in_progress', work_stream_id: '1.2' });
 			await sleep(step, signal);
 			if (signal.aborted) break;
 			this.#broadcast(parser, 'task_complete', {
@@ -212,15 +211,25 @@ export class DemoCrew {
 			correlationId: newCorrelationId(parser.id)
 		});
 		try {
-			await this.#nc.request(
+			const reply = await this.#nc.request(
 				seedSubjects.direct(architect.id, 'resource_request'),
 				encodeEnvelope(envelope),
-				{
-					timeout: 5_000
-				}
+				{ timeout: 5_000 }
 			);
+			const response = decode(seedSubjects.direct(parser.id, 'resource_response'), reply.data);
+			const resource = response.ok && response.dialect === 'seed' ? response.envelope.content.resource : null;
+			// Says on the bus what the reply brought, so people watching see the request/reply complete.
+			this.#broadcast(parser, 'status_update', {
+				status: 'in_progress',
+				work_stream_id: '1.2',
+				received: `resource_response ${String(resource)} from ${architect.id}`
+			});
 		} catch {
-			// The architect left mid-flow (the crew is stopping): nothing to do.
+			this.#broadcast(parser, 'status_update', {
+				status: 'blocked',
+				work_stream_id: '1.2',
+				waiting_for: architect.id
+			});
 		}
 	}
 }

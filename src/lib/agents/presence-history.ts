@@ -79,12 +79,20 @@ async function readAll(nc: NatsConnection, stream: string): Promise<ReplayedMess
 }
 
 /**
+ * Makes sure both streams exist. An agent calls this before it announces, so that even the first
+ * announce on a fresh server is kept. Throws when JetStream is off or another stream owns the subjects.
+ */
+export async function ensurePresenceStreams(nc: NatsConnection): Promise<void> {
+	await ensureStream(nc, ANNOUNCE_STREAM_CONFIG);
+	await ensureStream(nc, PRESENCE_STREAM_CONFIG);
+}
+
+/**
  * Makes sure both streams exist, then returns what they hold, announcements first. Throws when
  * JetStream is off or the subjects belong to another stream: the caller shows that and goes on live.
  */
 export async function replayPresence(nc: NatsConnection): Promise<ReplayedMessage[]> {
-	await ensureStream(nc, ANNOUNCE_STREAM_CONFIG);
-	await ensureStream(nc, PRESENCE_STREAM_CONFIG);
+	await ensurePresenceStreams(nc);
 	const [announces, presence] = await Promise.all([
 		readAll(nc, ANNOUNCE_STREAM),
 		readAll(nc, PRESENCE_STREAM)

@@ -5,20 +5,13 @@
 import { connect } from '@nats-io/transport-node';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { jsonBytes, seedStatusUpdate, voltaHeartbeat } from '$lib/protocol/fixtures';
+import { until } from '../../../tests/helpers/bus';
 import { startTestServer } from '../../../tests/helpers/nats-server';
 import { BusConnection } from './connection.svelte';
 import { TrafficFeed } from './traffic.svelte';
 
 const wsUrl = inject('wsUrl');
 const natsUrl = inject('natsUrl');
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
 
 const open: BusConnection[] = [];
 afterEach(async () => {
@@ -65,8 +58,11 @@ describe('BusConnection', () => {
 			await bus.join({ servers: [server.wsUrl], name: 'Ada' });
 			await server.kill();
 			await until(() => bus.status.state === 'reconnecting', 'reconnecting');
+			let reconnects = 0;
+			bus.onReconnect(() => (reconnects += 1));
 			await server.start();
 			await until(() => bus.status.state === 'connected', 'connected again', 20_000);
+			expect(reconnects).toBe(1);
 		} finally {
 			await server.stop();
 		}

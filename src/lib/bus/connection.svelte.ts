@@ -54,6 +54,8 @@ export class BusConnection {
 	#details: JoinDetails | null = null;
 	#attempts = 0;
 	#connect: Connector;
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- plumbing, not state the UI reads
+	#reconnectListeners = new Set<() => void>();
 
 	constructor(connect: Connector = wsconnect) {
 		this.#connect = connect;
@@ -103,6 +105,12 @@ export class BusConnection {
 		if (!nc) return;
 		this.status = { state: 'closed', reason: null };
 		await nc.close().catch(() => undefined);
+	}
+
+	/** Calls `listener` after every automatic reconnect (not the first connect); returns the remover. */
+	onReconnect(listener: () => void): () => void {
+		this.#reconnectListeners.add(listener);
+		return () => this.#reconnectListeners.delete(listener);
 	}
 
 	/** Subscribes with a callback (no per-message promise); returns the function that unsubscribes. */
@@ -202,6 +210,7 @@ export class BusConnection {
 			case 'reconnect':
 				this.#attempts = 0;
 				this.#markConnected(nc);
+				for (const listener of this.#reconnectListeners) listener();
 				break;
 		}
 	}

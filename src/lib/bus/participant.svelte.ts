@@ -1,5 +1,6 @@
 /** The person at this tab, as an agent on the bus: joining, presence, leaving. */
 import { AgentPresence } from '$lib/agents/presence';
+import { ensurePresenceStreams } from '$lib/agents/presence-history';
 import type { AgentIdentity } from '$lib/protocol';
 import type { BusConnection } from './connection.svelte';
 import type { JoinDetails } from './connection-options';
@@ -12,6 +13,7 @@ export class Participant {
 
 	#bus: BusConnection;
 	#presence: AgentPresence | null = null;
+	#stopWatching: (() => void) | null = null;
 
 	constructor(bus: BusConnection) {
 		this.#bus = bus;
@@ -21,8 +23,12 @@ export class Participant {
 		const identity = identityFor(details, typeof localStorage === 'undefined' ? null : localStorage);
 		if (!(await this.#bus.join(details))) return false;
 		this.identity = identity;
+		// Without JetStream the roster still works live; RosterState tells the person why history is missing.
+		await ensurePresenceStreams(this.#bus.nats).catch(() => undefined);
 		this.#presence = new AgentPresence(this.#bus.nats, identity, { ticker: createWorkerTicker() });
 		await this.#presence.start();
+		// A restarted server forgot nothing about us in JetStream, but agents that joined meanwhile did not hear us.
+		this.#stopWatching = this.#bus.onReconnect(() => this.#presence?.announce());
 		return true;
 	}
 
@@ -30,6 +36,8 @@ export class Participant {
 	async leave(): Promise<void> {
 		const presence = this.#presence;
 		this.#presence = null;
+		this.#stopWatching?.();
+		this.#stopWatching = null;
 		await presence?.leave().catch(() => undefined);
 		await this.#bus.leave();
 	}

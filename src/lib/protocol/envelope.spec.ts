@@ -8,20 +8,7 @@ import {
 	MESSAGE_TYPES,
 	newCorrelationId
 } from './envelope';
-import { seedBlocker, seedHeartbeat, seedQuestion, seedStatusUpdate } from './fixtures';
-
-/**
- * What the orchestrator's Python receiver checks before it hands a message on: the four required keys,
- * a known message type, and a timestamp that `datetime.fromisoformat` reads on every Python 3.7+
- * (3.7–3.10 take no `Z` and only 3 or 6 fraction digits).
- */
-function pythonReceiverAccepts(bytes: Uint8Array): boolean {
-	const data = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-	const required = ['from_agent', 'message_type', 'content', 'timestamp'];
-	if (!required.every((key) => key in data)) return false;
-	if (!(MESSAGE_TYPES as readonly unknown[]).includes(data.message_type)) return false;
-	return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}|\.\d{6})?$/.test(String(data.timestamp));
-}
+import { seedBlocker, seedHeartbeat, seedQuestion, seedReceiverAccepts, seedStatusUpdate } from './fixtures';
 
 describe('AgentMessageSchema', () => {
 	it('accepts the seed’s envelopes as they are on the wire', () => {
@@ -99,7 +86,7 @@ describe('createEnvelope and encodeEnvelope', () => {
 		expect(text).toBe(
 			'{"from_agent":"ada-k3x9","to_agent":null,"message_type":"status_update","content":{"status":"in_progress"},"timestamp":"2026-11-21T20:00:00.250000","correlation_id":null}'
 		);
-		expect(pythonReceiverAccepts(encodeEnvelope(envelope))).toBe(true);
+		expect(seedReceiverAccepts(encodeEnvelope(envelope))).toBe(true);
 	});
 
 	it('writes only what the Python receiver accepts, for every type', () => {
@@ -115,7 +102,7 @@ describe('createEnvelope and encodeEnvelope', () => {
 								? { status: 'alive' }
 								: { status: 'started' };
 			const bytes = encodeEnvelope(createEnvelope({ from: 'ada', type, content, now: new Date(0) }));
-			expect(pythonReceiverAccepts(bytes), type).toBe(true);
+			expect(seedReceiverAccepts(bytes), type).toBe(true);
 		}
 	});
 

@@ -2,7 +2,27 @@
  * Messages exactly as the seed systems put them on the wire, for tests and demos. Each factory
  * returns a fresh valid object; pass overrides to make the case a test needs.
  */
+import { MESSAGE_TYPES } from './envelope';
+
 const encoder = new TextEncoder();
+
+/**
+ * What the orchestrator's Python receiver checks before it hands a message on: the four required keys,
+ * a known message type, and a timestamp that `datetime.fromisoformat` reads on every Python 3.7+
+ * (3.7–3.10 take no `Z` and only 3 or 6 fraction digits).
+ */
+export function seedReceiverAccepts(bytes: Uint8Array): boolean {
+	let data: Record<string, unknown>;
+	try {
+		data = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+	} catch {
+		return false;
+	}
+	const required = ['from_agent', 'message_type', 'content', 'timestamp'];
+	if (!required.every((key) => key in data)) return false;
+	if (!(MESSAGE_TYPES as readonly unknown[]).includes(data.message_type)) return false;
+	return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}|\.\d{6})?$/.test(String(data.timestamp));
+}
 
 /** JSON bytes, as a NATS payload. */
 export function jsonBytes(value: unknown): Uint8Array {

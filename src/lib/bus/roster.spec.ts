@@ -1,0 +1,120 @@
+/** The roster of a page against a real server: history for late joiners, Volta's registry, the 90 s rule. */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { jsonBytes, seedHeartbeat, voltaAnnounce, voltaHeartbeat } from '$lib/protocol/fixtures';
+import { agentState } from '$lib/roster/roster';
+import { until } from '../../../tests/helpers/bus';
+import { BusConnection } from './connection.svelte';
+import { RosterState } from './roster.svelte';
+import { TrafficFeed } from './traffic.svelte';
+
+const wsUrl = inject('wsUrl');
+const natsUrl = inject('natsUrl');
+let agent: NatsConnection;
+const consoles: Array<{ bus: BusConnection; roster: RosterState; feed: TrafficFeed }> = [];
+
+beforeAll(async () => {
+	agent = await connect({ servers: natsUrl });
+});
+afterAll(() => agent.close());
+afterEach(async () => {
+	for (const c of consoles.splice(0)) {
+		c.roster.stop();
+		c.feed.stop();
+		await c.bus.leave();
+	}
+});
+
+async function openConsole(clock?: () => number) {
+	const bus = new BusConnection();
+	await bus.join({ servers: [wsUrl], name: 'Ada' });
+	const feed = new TrafficFeed(bus, { schedule: (flush) => setTimeout(flush, 0) });
+	const roster = new RosterState(bus, feed, { clock });
+	feed.start();
+	roster.start();
+	consoles.push({ bus, roster, feed });
+	await until(() => roster.history.state !== 'loading' && roster.history.state !== 'idle', 'history');
+	return roster;
+}
+
+const unique = () => Math.random().toString(36).slice(2, 8);
+
+describe('RosterState', () => {
+	it('shows a console that joins later everyone at once, from history kept in JetStream', async () => {
+		// The first console creates the presence streams; the agents speak before the late console opens.
+		const first = await openConsole();
+		expect(first.history).toMatchObject({ state: 'ready' });
+		const volta = `volta-${unique()}`;
+		const seed = `coder-2.1-${unique()}`;
+		agent.publish(
+			'agent.announce',
+			jsonBytes(voltaAnnounce({ id: volta, name: 'Late Volta', timestamp: new Date().toISOString() }))
+		);
+		agent.publish(
+			`agent.${volta}.heartbeat`,
+			jsonBytes(voltaHeartbeat({ agentId: volta, timestamp: new Date().toISOString() }))
+		);
+		agent.publish('orchestrator.broadcast.heartbeat', jsonBytes(seedHeartbeat({ from_agent: seed })));
+		await agent.flush();
+		await until(() => first.agents.has(seed) && first.agents.has(volta), 'the first console to see both');
+
+		const started = Date.now();
+		const late = await openConsole();
+		expect(Date.now() - started).toBeLessThan(1_000);
+		expect(late.agents.get(volta)).toMatchObject({ name: 'Late Volta', dialects: ['volta'] });
+		expect(late.agents.get(seed)).toMatchObject({ kind: 'external', dialects: ['seed'] });
+		expect(agentState(late.agents.get(seed)!, late.now)).toBe('online');
+	});
+
+	it('answers Volta Shell’s mcp.list_agents with the roster in Volta’s format', async () => {
+		const roster = await openConsole();
+		const id = `volta-${unique()}`;
+		agent.publish('agent.announce', jsonBytes(voltaAnnounce({ id, name: 'Listed', capabilities: ['code'] })));
+		await until(() => roster.agents.has(id), 'the announce');
+		const reply = await agent.request(
+			'mcp.list_agents',
+			JSON.stringify({
+				action: 'list_agents',
+				status: 'all',
+				requestFrom: 'volta-asker',
+				timestamp: new Date().toISOString()
+			}),
+			{ timeout: 2_000 }
+		);
+		const listed = reply.json<Array<Record<string, unknown>>>();
+		expect(Array.isArray(listed)).toBe(true);
+		expect(listed).toContainEqual({
+			id,
+			name: 'Listed',
+			status: 'online',
+			lastSeen: expect.stringMatching(/Z$/),
+			capabilities: ['code']
+		});
+		for (const entry of listed)
+			expect(Object.keys(entry).sort()).toEqual(['capabilities', 'id', 'lastSeen', 'name', 'status']);
+
+		const bad = await agent.request('mcp.list_agents', '{"action":"dance"}', { timeout: 2_000 });
+		expect(bad.json()).toMatchObject({ error: expect.stringContaining('list_agents') });
+	});
+
+	it('turns a silent agent stale after 90 s and offline after 5 min (injected clock)', async () => {
+		let now = Date.now();
+		const roster = await openConsole(() => now);
+		const id = `quiet-${unique()}`;
+		agent.publish('orchestrator.broadcast.heartbeat', jsonBytes(seedHeartbeat({ from_agent: id })));
+		await until(() => roster.agents.has(id), 'the heartbeat');
+		const seenAt = roster.agents.get(id)!.lastSeen;
+
+		now = seenAt + 89_000;
+		await until(() => roster.now === now, 'the clock');
+		expect(agentState(roster.agents.get(id)!, roster.now)).toBe('online');
+		now = seenAt + 91_000;
+		await until(() => roster.now === now, 'the clock');
+		expect(roster.visible.find((a) => a.id === id) && agentState(roster.agents.get(id)!, roster.now)).toBe(
+			'stale'
+		);
+		now = seenAt + 5 * 60_000 + 1;
+		await until(() => roster.now === now, 'the clock');
+		expect(agentState(roster.agents.get(id)!, roster.now)).toBe('offline');
+	});
+});

@@ -1,0 +1,136 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { expect, test, type Page } from '@playwright/test';
+import { jsonBytes, seedHeartbeat, voltaAnnounce, voltaHeartbeat } from '../../src/lib/protocol/fixtures';
+import { joinAs, natsUrl } from './env';
+
+let agent: NatsConnection;
+test.beforeAll(async () => {
+	agent = await connect({ servers: natsUrl, name: 'agents (test)' });
+});
+test.afterAll(() => agent.close());
+
+const agents = (page: Page) => page.getByRole('list', { name: 'Agents on the bus' });
+const agentCard = (page: Page, name: string | RegExp) => agents(page).getByRole('button', { name });
+const unique = () => Math.random().toString(36).slice(2, 7);
+
+test('two people in two browsers see each other on the roster', async ({ browser }) => {
+	const ada = await browser.newContext();
+	const grace = await browser.newContext();
+	const adaPage = await ada.newPage();
+	const gracePage = await grace.newPage();
+	const [adaName, graceName] = [`Ada ${unique()}`, `Grace ${unique()}`];
+	await joinAs(adaPage, adaName, 'platform');
+	await joinAs(gracePage, graceName);
+
+	await expect(agentCard(adaPage, new RegExp(`${graceName}.*online`))).toContainText('human');
+	await expect(agentCard(gracePage, new RegExp(`${adaName}.*online`))).toContainText('team platform');
+	await expect(agentCard(adaPage, new RegExp(`${adaName} \\(you\\)`))).toBeVisible();
+
+	// Leaving is seen at once, not after the 90 s rule.
+	await gracePage.getByRole('button', { name: 'Leave' }).click();
+	await expect(agentCard(adaPage, new RegExp(`${graceName}.*offline`))).toBeVisible();
+	await ada.close();
+	await grace.close();
+});
+
+test('a reload keeps the same agent id', async ({ page }) => {
+	const name = `Lin ${unique()}`;
+	await joinAs(page, name);
+	const id = await page.getByRole('banner').locator('.mono').first().textContent();
+	expect(id).toMatch(/^lin-[a-z0-9]+-[a-z0-9]{4}$/);
+	await page.reload();
+	await joinAs(page, name);
+	await expect(page.getByRole('banner')).toContainText(id!);
+});
+
+test('a seed agent with a dotted id and a Volta agent show up, with their details', async ({ page }) => {
+	await joinAs(page, `Ada ${unique()}`);
+	const seedId = `coder-2.1-${unique()}`;
+	const voltaId = `volta-${unique()}`;
+	agent.publish('orchestrator.broadcast.heartbeat', jsonBytes(seedHeartbeat({ from_agent: seedId })));
+	agent.publish(
+		'agent.announce',
+		jsonBytes(voltaAnnounce({ id: voltaId, name: `Claude ${voltaId}`, capabilities: ['code', 'review'] }))
+	);
+	agent.publish(
+		`agent.${voltaId}.heartbeat`,
+		jsonBytes(voltaHeartbeat({ agentId: voltaId, timestamp: new Date().toISOString() }))
+	);
+
+	await expect(agentCard(page, new RegExp(`${seedId}.*online`))).toContainText('external');
+	const volta = agentCard(page, new RegExp(`Claude ${voltaId}`));
+	await expect(volta).toContainText('code, review');
+
+	await page.getByRole('search', { name: 'Filter agents' }).getByRole('searchbox').fill(seedId);
+	await expect(agents(page).getByRole('listitem')).toHaveCount(1);
+	await agentCard(page, new RegExp(seedId)).click();
+	const detail = page.getByRole('region', { name: seedId });
+	await expect(detail).toContainText('orchestrator');
+	await expect(detail.getByRole('heading', { name: 'Recent messages' })).toBeVisible();
+	await expect(detail).toContainText('orchestrator.broadcast.heartbeat');
+});
+
+test('a tab opened later sees who is on the bus within a second', async ({ page }) => {
+	const id = `late-${unique()}`;
+	// Published before this page exists: only the history kept in JetStream can show it.
+	agent.publish('orchestrator.broadcast.heartbeat', jsonBytes(seedHeartbeat({ from_agent: id })));
+	await agent.flush();
+	await joinAs(page, `Ada ${unique()}`);
+	await expect(agentCard(page, new RegExp(`${id}.*online`))).toBeVisible({ timeout: 1_000 });
+});
+
+test('the demo crew starts as three agents in the page, and leaves when stopped', async ({ page }) => {
+	await joinAs(page, `Ada ${unique()}`);
+	await page.getByRole('button', { name: 'Start demo crew' }).click();
+	for (const name of ['Architect', 'Parser developer', 'Decomposer']) {
+		await expect(agentCard(page, new RegExp(`^${name}.*online`))).toContainText('in a browser');
+	}
+	// The crew is real traffic: the architect's task_complete and the parser's request/reply are on the bus.
+	await expect(page.getByRole('row').filter({ hasText: 'task_complete' }).first()).toBeVisible({
+		timeout: 15_000
+	});
+	await expect(page.getByRole('row').filter({ hasText: 'resource_request' }).first()).toBeVisible({
+		timeout: 15_000
+	});
+	await expect(
+		page.getByRole('row').filter({ hasText: 'resource_response task_model from crew-architect' }).first()
+	).toBeVisible({
+		timeout: 15_000
+	});
+
+	await page.getByRole('button', { name: 'Stop demo crew' }).click();
+	await expect(page.getByRole('button', { name: 'Start demo crew' })).toBeVisible();
+	for (const name of ['Architect', 'Parser developer', 'Decomposer']) {
+		await expect(agentCard(page, new RegExp(`^${name}.*offline`))).toBeVisible();
+	}
+});
+
+test('the heartbeat keeps its 30 s pace when the page’s own timers are throttled, as in a background tab', async ({
+	page
+}) => {
+	test.setTimeout(60_000);
+	// A background tab's long timers are held back (Chrome: once a minute after 5 hidden minutes).
+	// Headless Chromium never hides a tab, so hold the page's long intervals back entirely: the
+	// heartbeat must come from the worker's clock, which browsers do not throttle that way.
+	await page.addInitScript(() => {
+		const original = window.setInterval.bind(window);
+		window.setInterval = ((handler: TimerHandler, ms?: number, ...args: unknown[]) =>
+			(ms ?? 0) >= 1_000 ? 0 : original(handler, ms, ...args)) as typeof window.setInterval;
+	});
+	const name = `Bea ${unique()}`;
+	const beats: number[] = [];
+	const sub = agent.subscribe('orchestrator.broadcast.heartbeat', {
+		callback: (_error, msg) => {
+			const body = msg.json<{ from_agent: string; content: { name?: string } }>();
+			if (body.content.name === name) beats.push(Date.now());
+		}
+	});
+	await agent.flush();
+	await joinAs(page, name);
+	// The first heartbeat goes out on join; the second must follow about 30 s later.
+	await expect.poll(() => beats.length, { timeout: 45_000, intervals: [1_000] }).toBeGreaterThanOrEqual(2);
+	const gap = beats[1] - beats[0];
+	expect(gap).toBeGreaterThan(25_000);
+	expect(gap).toBeLessThan(35_000);
+	sub.unsubscribe();
+});
