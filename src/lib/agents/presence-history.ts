@@ -4,7 +4,8 @@
  * and a late joiner replays them. Created on first use; limits in docs/protocol.md §5.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
-import { jetstream, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
+import type { StreamConfig } from '@nats-io/jetstream';
+import { ensureStream, readStream, type ReplayedMessage } from './streams';
 
 export const PRESENCE_STREAM = 'SWITCHBOARD_PRESENCE';
 export const ANNOUNCE_STREAM = 'SWITCHBOARD_ANNOUNCE';
@@ -42,42 +43,6 @@ export const ANNOUNCE_STREAM_CONFIG: Partial<StreamConfig> & { name: string } = 
 	description: 'Switchboard: Volta Shell announcements, replayed by consoles that join later'
 };
 
-export interface ReplayedMessage {
-	subject: string;
-	data: Uint8Array;
-	/** When the server stored it. */
-	at: number;
-}
-
-/** Creates a stream unless it exists; a stream that exists is left as its owner configured it. */
-async function ensureStream(
-	nc: NatsConnection,
-	config: Partial<StreamConfig> & { name: string }
-): Promise<void> {
-	const jsm = await jetstreamManager(nc);
-	try {
-		await jsm.streams.info(config.name);
-	} catch {
-		await jsm.streams.add(config);
-	}
-}
-
-/** Reads every message a stream holds now, oldest first, then stops. */
-async function readAll(nc: NatsConnection, stream: string): Promise<ReplayedMessage[]> {
-	const js = jetstream(nc);
-	const consumer = await js.consumers.get(stream);
-	const info = await consumer.info();
-	if (info.num_pending === 0) return [];
-	const messages: ReplayedMessage[] = [];
-	const iterator = await consumer.consume({ max_messages: 1_000 });
-	for await (const m of iterator) {
-		messages.push({ subject: m.subject, data: m.data, at: m.time.getTime() });
-		if (m.info.pending === 0) break;
-	}
-	await iterator.close();
-	return messages;
-}
-
 /**
  * Makes sure both streams exist. An agent calls this before it announces, so that even the first
  * announce on a fresh server is kept. Throws when JetStream is off or another stream owns the subjects.
@@ -94,8 +59,8 @@ export async function ensurePresenceStreams(nc: NatsConnection): Promise<void> {
 export async function replayPresence(nc: NatsConnection): Promise<ReplayedMessage[]> {
 	await ensurePresenceStreams(nc);
 	const [announces, presence] = await Promise.all([
-		readAll(nc, ANNOUNCE_STREAM),
-		readAll(nc, PRESENCE_STREAM)
+		readStream(nc, ANNOUNCE_STREAM),
+		readStream(nc, PRESENCE_STREAM)
 	]);
 	return [...announces, ...presence];
 }

@@ -54,7 +54,6 @@ export class BusConnection {
 	#details: JoinDetails | null = null;
 	#attempts = 0;
 	#connect: Connector;
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- plumbing, not state the UI reads
 	#reconnectListeners = new Set<() => void>();
 
 	constructor(connect: Connector = wsconnect) {

@@ -18,7 +18,6 @@ export class DemoCrewControl {
 		if (this.#worker) return;
 		this.error = null;
 		this.state = 'starting';
-		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a one-off URL for the worker, not state
 		const worker = new Worker(new URL('../agents/demo-crew.worker.ts', import.meta.url), { type: 'module' });
 		this.#worker = worker;
 		worker.onmessage = (event: MessageEvent<CrewEvent>) => this.#handle(event.data);

@@ -29,7 +29,6 @@ const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
 
 export class RosterState {
 	/** Every agent seen; replaced per batch. */
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced per batch, never mutated
 	agents = $state.raw<Roster>(new Map());
 	/** The clock states are computed against; ticks so silent agents turn stale on time. */
 	now = $state(Date.now());

@@ -24,7 +24,6 @@ export class TrafficFeed {
 	#seen = 0;
 	#invalidSeen = 0;
 	#unsubscribe: Array<() => void> = [];
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- plumbing, not state the UI reads
 	#listeners = new Set<(entry: TrafficEntry) => void>();
 	#bus: BusConnection;
 	#limit: number;

@@ -10,4 +10,5 @@ export * from './decode';
 export * from './summary';
 export * from './presence';
 export * from './services';
+export * from './questions';
 export { describeIssues } from './issues';

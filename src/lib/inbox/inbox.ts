@@ -1,0 +1,255 @@
+/**
+ * The human-in-the-loop inbox as plain data: which messages are questions for this person, and how
+ * they stand (open, claimed, answered). Pure functions, shared by the page and the tests.
+ */
+import {
+	BlockerContentSchema,
+	FieldsSchema,
+	QuestionContentSchema,
+	deadlineOf,
+	describeIssues,
+	parseTimestamp,
+	questionKey,
+	seedQuestionId,
+	voltaQuestionId,
+	type AgentMessage,
+	type AnswerRecord,
+	type ClaimRecord,
+	type Decoded,
+	type Fields,
+	type McpMessage
+} from '../protocol';
+
+export type ItemKind = 'question' | 'blocker' | 'query';
+export type Urgency = 'low' | 'medium' | 'high' | 'critical';
+
+export interface InboxItem {
+	/** The `question_id` an answer carries. */
+	id: string;
+	/** The KV key of its claim and answer. */
+	key: string;
+	kind: ItemKind;
+	from: string;
+	subject: string;
+	/** Where a request/reply asker waits, when this console saw the request live. */
+	reply: string | null;
+	audience: 'you' | 'everyone' | 'team';
+	text: string;
+	context: string | null;
+	/** A question's urgency or a blocker's impact. */
+	urgency: Urgency | null;
+	workStream: string | null;
+	options: string[];
+	fields: Fields | null;
+	/** Why a form the question carries cannot be shown (it is answered in words instead). */
+	fieldsProblem: string | null;
+	suggestedResolution: string | null;
+	sentAt: number | null;
+	receivedAt: number;
+	deadline: number | null;
+	/** The message itself, to answer in its own format. */
+	origin: { dialect: 'seed'; envelope: AgentMessage } | { dialect: 'volta'; message: McpMessage };
+}
+
+export interface Me {
+	id: string;
+	team?: string;
+}
+
+function contextText(context: unknown): string | null {
+	if (context === undefined || context === null || context === '') return null;
+	return typeof context === 'string' ? context : JSON.stringify(context, null, 2);
+}
+
+function readForm(content: Record<string, unknown>) {
+	const options = Array.isArray(content.options)
+		? content.options.filter((o): o is string => typeof o === 'string' && o.length > 0).slice(0, 12)
+		: [];
+	if (content.fields === undefined) return { options, fields: null, fieldsProblem: null };
+	const fields = FieldsSchema.safeParse(content.fields);
+	return fields.success
+		? { options, fields: Object.keys(fields.data).length > 0 ? fields.data : null, fieldsProblem: null }
+		: {
+				options,
+				fields: null,
+				fieldsProblem: `The question’s form is not usable (${describeIssues(fields.error, content.fields)}); answer in words.`
+			};
+}
+
+/** The inbox item a message makes for this person, or null when it is not a question for them. */
+export function itemFromMessage(
+	decoded: Decoded,
+	subject: string,
+	reply: string | null,
+	receivedAt: number,
+	me: Me
+): InboxItem | null {
+	if (!decoded.ok) return null;
+	if (decoded.dialect === 'seed') {
+		const { envelope, route } = decoded;
+		if (envelope.from_agent === me.id) return null;
+		const type = envelope.message_type;
+		if (type !== 'question' && type !== 'blocker') return null;
+		let audience: InboxItem['audience'];
+		if (route.kind === 'seed.broadcast') audience = 'everyone';
+		else if (route.kind === 'seed.direct' && route.agentId === me.id) audience = 'you';
+		else if (route.kind === 'seed.team' && me.team && route.teamId === me.team) audience = 'team';
+		else return null;
+
+		const sentAt = parseTimestamp(envelope.timestamp);
+		const id = seedQuestionId(envelope);
+		const base = {
+			id,
+			key: questionKey(id),
+			from: envelope.from_agent,
+			subject,
+			reply,
+			audience,
+			sentAt: sentAt?.getTime() ?? null,
+			receivedAt,
+			deadline: deadlineOf(envelope.content, sentAt)?.getTime() ?? null,
+			origin: { dialect: 'seed' as const, envelope },
+			...readForm(envelope.content)
+		};
+		if (type === 'question') {
+			const content = QuestionContentSchema.safeParse(envelope.content);
+			if (!content.success) return null;
+			const workStream = envelope.content.work_stream ?? envelope.content.work_stream_id;
+			return {
+				...base,
+				kind: 'question',
+				text: content.data.question,
+				context: contextText(content.data.context),
+				urgency: content.data.urgency ?? null,
+				workStream: typeof workStream === 'string' ? workStream : null,
+				suggestedResolution: null
+			};
+		}
+		const content = BlockerContentSchema.safeParse(envelope.content);
+		if (!content.success) return null;
+		return {
+			...base,
+			kind: 'blocker',
+			text: content.data.blocker,
+			context: contextText(envelope.content.context),
+			urgency: content.data.impact ?? null,
+			workStream: content.data.work_stream,
+			suggestedResolution: content.data.suggested_resolution ?? null
+		};
+	}
+	const { payload, route } = decoded;
+	if (payload.kind !== 'message' || payload.value.type !== 'query') return null;
+	const message = payload.value;
+	if (message.from === me.id) return null;
+	const toMe = route.kind === 'volta.message' && route.agentId === me.id;
+	const toAll = route.kind === 'volta.broadcast';
+	if (!toMe && !toAll) return null;
+	const sentAt = parseTimestamp(message.timestamp);
+	const id = voltaQuestionId(message);
+	const metadata = message.metadata ?? {};
+	const urgency = metadata.urgency;
+	return {
+		id,
+		key: questionKey(id),
+		kind: 'query',
+		from: message.from,
+		subject,
+		reply,
+		audience: toMe ? 'you' : 'everyone',
+		text: message.message,
+		context: contextText(metadata.context),
+		urgency: urgency === 'low' || urgency === 'medium' || urgency === 'high' ? urgency : null,
+		workStream: typeof metadata.work_stream === 'string' ? metadata.work_stream : null,
+		suggestedResolution: null,
+		sentAt: sentAt?.getTime() ?? null,
+		receivedAt,
+		deadline: deadlineOf(metadata, sentAt)?.getTime() ?? null,
+		origin: { dialect: 'volta', message },
+		...readForm(metadata)
+	};
+}
+
+export type Items = ReadonlyMap<string, InboxItem>;
+
+/** Adds items by key; the same question seen twice (live and replayed) stays one item, keeping its reply subject. */
+export function addItems(items: Items, incoming: readonly InboxItem[]): Items {
+	if (incoming.length === 0) return items;
+	const next = new Map(items);
+	for (const item of incoming) {
+		const known = next.get(item.key);
+		if (!known) next.set(item.key, item);
+		else if (!known.reply && item.reply) next.set(item.key, { ...known, reply: item.reply });
+	}
+	return next;
+}
+
+const RANK: Record<Urgency, number> = { critical: 4, high: 3, medium: 2, low: 1 };
+
+/** Blockers and urgent questions first; within the same urgency, who has waited longest. */
+export function compareItems(a: InboxItem, b: InboxItem): number {
+	const rank = (item: InboxItem) =>
+		(item.urgency ? RANK[item.urgency] : 2) + (item.kind === 'blocker' ? 0.5 : 0);
+	return rank(b) - rank(a) || (a.sentAt ?? a.receivedAt) - (b.sentAt ?? b.receivedAt);
+}
+
+export interface InboxFilter {
+	kind?: ItemKind | '';
+	text?: string;
+	/** Only items nobody has claimed yet. */
+	unclaimed?: boolean;
+}
+
+export interface InboxView {
+	open: InboxItem[];
+	answered: Array<{ item: InboxItem | null; record: AnswerRecord }>;
+}
+
+/** Open items (sorted, filtered) and the answered history (newest first). */
+export function viewInbox(
+	items: Items,
+	claims: ReadonlyMap<string, ClaimRecord>,
+	answers: ReadonlyMap<string, AnswerRecord>,
+	filter: InboxFilter
+): InboxView {
+	const text = filter.text?.trim().toLowerCase() ?? '';
+	const open = [...items.values()]
+		.filter((item) => !answers.has(item.key))
+		.filter((item) => !filter.kind || item.kind === filter.kind)
+		.filter((item) => !filter.unclaimed || !claims.has(item.key))
+		.filter(
+			(item) =>
+				!text ||
+				[item.text, item.from, item.context ?? '', item.workStream ?? '']
+					.join(' ')
+					.toLowerCase()
+					.includes(text)
+		)
+		.sort(compareItems);
+	const answered = [...answers.entries()]
+		.map(([key, record]) => ({ item: items.get(key) ?? null, record }))
+		.sort((a, b) => b.record.at.localeCompare(a.record.at));
+	return { open, answered };
+}
+
+/** "4:59", "1:02:03", or "overdue 0:12". */
+export function countdownText(deadline: number, now: number): string {
+	const left = Math.round((deadline - now) / 1000);
+	const abs = Math.abs(left);
+	const h = Math.floor(abs / 3600);
+	const m = Math.floor((abs % 3600) / 60);
+	const s = String(abs % 60).padStart(2, '0');
+	const clock = h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+	return left >= 0 ? clock : `overdue ${clock}`;
+}
+
+/** A copy of `map` with `key` set: state maps are replaced, never mutated. */
+export function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
+	return new Map(map).set(key, value);
+}
+
+/** A copy of `map` without `key`. */
+export function withoutEntry<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
+	const next = new Map(map);
+	next.delete(key);
+	return next;
+}

@@ -1,0 +1,198 @@
+/**
+ * Questions and answers between agents and humans: how an answer names its question (left open by
+ * the seed), the answer formats of both dialects, claim and answer records kept in KV, and the flat
+ * field schemas a question may carry. See docs/protocol.md §6.
+ */
+import { z } from 'zod';
+import { createEnvelope, type AgentMessage } from './envelope';
+import { createMcpMessage, type McpMessage } from './volta';
+import { parseTimestamp } from './timestamps';
+
+/**
+ * The id an answer's `question_id` carries. The seed's QUESTION content has no id, so: the
+ * question's `correlation_id` when it has one (the seed's `request()` always sets it), else
+ * `{from_agent}-{timestamp}`, which the asker can compute from what it sent. For a Volta query: its
+ * `metadata.requestId` when present, else `{from}-{timestamp}`.
+ */
+export function seedQuestionId(envelope: AgentMessage): string {
+	return envelope.correlation_id || `${envelope.from_agent}-${envelope.timestamp}`;
+}
+
+export function voltaQuestionId(message: McpMessage): string {
+	const requestId = message.metadata?.requestId;
+	return typeof requestId === 'string' && requestId ? requestId : `${message.from}-${message.timestamp}`;
+}
+
+/** FNV-1a, 64 bit: a KV key from any question id (KV keys allow only `[-/_=.a-zA-Z0-9]`). */
+export function questionKey(questionId: string): string {
+	let hash = 0xcbf29ce484222325n;
+	for (const byte of new TextEncoder().encode(questionId)) {
+		hash ^= BigInt(byte);
+		hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+	}
+	return `q_${hash.toString(16).padStart(16, '0')}`;
+}
+
+/** A field of a question's flat form (in the spirit of MCP elicitation's primitive schemas). */
+export const FieldSchemaSchema = z.object({
+	type: z.enum(['string', 'number', 'integer', 'boolean']),
+	title: z.string().optional(),
+	description: z.string().optional(),
+	enum: z.array(z.string()).min(1).optional(),
+	minimum: z.number().optional(),
+	maximum: z.number().optional(),
+	required: z.boolean().optional()
+});
+export type FieldSchema = z.infer<typeof FieldSchemaSchema>;
+
+/** `content.fields`: field name → its schema. At most 20 fields, names of letters, digits, _ and -. */
+export const FieldsSchema = z
+	.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/u), FieldSchemaSchema)
+	.refine((fields) => Object.keys(fields).length <= 20, { message: 'has more than 20 fields' });
+export type Fields = z.infer<typeof FieldsSchema>;
+
+export type FieldValues = Record<string, string | number | boolean>;
+
+/**
+ * Checks what a person typed into a question's form. `raw` holds strings from text inputs and
+ * booleans from checkboxes; the result has values of the field's type, or an error per field.
+ */
+export function validateFieldValues(
+	fields: Fields,
+	raw: Record<string, string | boolean | undefined>
+): { ok: true; values: FieldValues } | { ok: false; errors: Record<string, string> } {
+	const values: FieldValues = {};
+	const errors: Record<string, string> = {};
+	for (const [name, field] of Object.entries(fields)) {
+		const label = field.title ?? name;
+		const input = raw[name];
+		if (field.type === 'boolean') {
+			values[name] = input === true || input === 'true';
+			continue;
+		}
+		const text = typeof input === 'string' ? input.trim() : '';
+		if (text === '') {
+			if (field.required) errors[name] = `${label} is required.`;
+			continue;
+		}
+		if (field.enum && !field.enum.includes(text)) {
+			errors[name] = `${label} must be one of: ${field.enum.join(', ')}.`;
+			continue;
+		}
+		if (field.type === 'string') {
+			values[name] = text;
+			continue;
+		}
+		const number = Number(text);
+		if (!Number.isFinite(number) || (field.type === 'integer' && !Number.isInteger(number))) {
+			errors[name] = `${label} must be ${field.type === 'integer' ? 'a whole number' : 'a number'}.`;
+		} else if (field.minimum !== undefined && number < field.minimum) {
+			errors[name] = `${label} must be at least ${field.minimum}.`;
+		} else if (field.maximum !== undefined && number > field.maximum) {
+			errors[name] = `${label} must be at most ${field.maximum}.`;
+		} else {
+			values[name] = number;
+		}
+	}
+	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };
+}
+
+/** A question's deadline: `content.deadline` (ISO 8601) or `content.timeout_seconds` after it was sent. */
+export function deadlineOf(content: Record<string, unknown>, sentAt: Date | null): Date | null {
+	if (typeof content.deadline === 'string') return parseTimestamp(content.deadline);
+	if (typeof content.timeout_seconds === 'number' && content.timeout_seconds > 0 && sentAt) {
+		return new Date(sentAt.getTime() + content.timeout_seconds * 1000);
+	}
+	return null;
+}
+
+/** What a human answered, in every form the asker may read. */
+export interface HumanAnswer {
+	/** The answer in words (always present: the seed's `answer` is a string). */
+	text: string;
+	/** The option picked, when the question offered `options`. */
+	choice?: string;
+	/** Values of the question's form, typed. */
+	fields?: FieldValues;
+	/** For a blocker: approve or reject, with the text as comment. */
+	decision?: 'approve' | 'reject';
+}
+
+export interface Responder {
+	id: string;
+	name: string;
+}
+
+/** The seed ANSWER envelope: `answer`, `question_id` and who answered, with the question's correlation id. */
+export function createAnswerEnvelope(
+	question: AgentMessage,
+	answer: HumanAnswer,
+	by: Responder,
+	now = new Date()
+): AgentMessage {
+	return createEnvelope({
+		from: by.id,
+		to: question.from_agent,
+		type: 'answer',
+		content: {
+			answer: answer.text,
+			question_id: seedQuestionId(question),
+			answered_by: { id: by.id, name: by.name },
+			...(answer.choice !== undefined ? { choice: answer.choice } : {}),
+			...(answer.fields !== undefined ? { fields: answer.fields } : {}),
+			...(answer.decision !== undefined ? { decision: answer.decision } : {})
+		},
+		correlationId: question.correlation_id,
+		now
+	});
+}
+
+/** Volta's reply to a query: a `response` MCPMessage with the query's metadata copied, as its agents do. */
+export function createVoltaResponse(
+	query: McpMessage,
+	answer: HumanAnswer,
+	by: Responder,
+	now = new Date()
+): McpMessage {
+	return createMcpMessage({
+		from: by.id,
+		to: query.from,
+		message: answer.text,
+		type: 'response',
+		metadata: {
+			...query.metadata,
+			responseFrom: by.id,
+			responseTime: now.toISOString(),
+			question_id: voltaQuestionId(query),
+			answered_by: by,
+			...(answer.choice !== undefined ? { choice: answer.choice } : {}),
+			...(answer.fields !== undefined ? { fields: answer.fields } : {}),
+			...(answer.decision !== undefined ? { decision: answer.decision } : {})
+		},
+		now
+	});
+}
+
+/** Who is on a question ("I'm on it"), as kept in KV. Untrusted on read, like anything from the bus. */
+export const ClaimRecordSchema = z.object({
+	question_id: z.string().min(1),
+	by: z.object({ id: z.string().min(1), name: z.string() }),
+	at: z.string()
+});
+export type ClaimRecord = z.infer<typeof ClaimRecordSchema>;
+
+/** The answer that won, as kept in KV: the audit trail. */
+export const AnswerRecordSchema = z.object({
+	question_id: z.string().min(1),
+	by: z.object({ id: z.string().min(1), name: z.string() }),
+	at: z.string(),
+	answer: z.object({
+		text: z.string(),
+		choice: z.string().optional(),
+		fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+		decision: z.enum(['approve', 'reject']).optional()
+	}),
+	/** What was asked, so the history reads on its own. */
+	question: z.object({ from: z.string(), kind: z.string(), text: z.string(), subject: z.string() })
+});
+export type AnswerRecord = z.infer<typeof AnswerRecordSchema>;
