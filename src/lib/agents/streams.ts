@@ -9,17 +9,25 @@ export interface ReplayedMessage {
 	at: number;
 }
 
-/** Creates a stream unless it exists; a stream that exists is left as its owner configured it. */
+/**
+ * Creates a stream unless it exists. Our streams capture subjects that agents also use for
+ * request/reply (`orchestrator.agent.{id}.question`), so they never acknowledge: with acks on, the
+ * server would answer the asker's request with a PubAck before any human could. An existing stream
+ * keeps its owner's limits, but gets `no_ack` if it lacks it.
+ */
 export async function ensureStream(
 	nc: NatsConnection,
 	config: Partial<StreamConfig> & { name: string }
 ): Promise<void> {
 	const jsm = await jetstreamManager(nc);
+	let existing;
 	try {
-		await jsm.streams.info(config.name);
+		existing = await jsm.streams.info(config.name);
 	} catch {
-		await jsm.streams.add(config);
+		await jsm.streams.add({ ...config, no_ack: true });
+		return;
 	}
+	if (!existing.config.no_ack) await jsm.streams.update(config.name, { ...existing.config, no_ack: true });
 }
 
 /** Reads every message a stream holds now, oldest first, then stops. */

@@ -29,6 +29,8 @@ import {
 	addItems,
 	itemFromMessage,
 	viewInbox,
+	withEntry,
+	withoutEntry,
 	type InboxFilter,
 	type InboxItem,
 	type Items
@@ -50,6 +52,8 @@ export class InboxState {
 	claims = $state.raw<ReadonlyMap<string, ClaimRecord>>(new Map());
 	answers = $state.raw<ReadonlyMap<string, AnswerRecord>>(new Map());
 	feedback = $state.raw<ReadonlyMap<string, ItemFeedback>>(new Map());
+	/** Outcomes that outlive their item's card (an answer refused because someone else was first). */
+	notices = $state.raw<string[]>([]);
 	status = $state.raw<InboxStatus>({ state: 'idle' });
 	filter = $state<InboxFilter>({ kind: '', text: '', unclaimed: false });
 	/** Keys of items that arrived live (not replayed): only these notify. */
@@ -152,9 +156,12 @@ export class InboxState {
 		try {
 			await recordAnswer(kv, item.key, record);
 		} catch (error) {
-			if (error instanceof AlreadyAnsweredError && error.record) {
-				this.answers = withEntry(this.answers, item.key, error.record);
+			if (error instanceof AlreadyAnsweredError) {
+				if (error.record) this.answers = withEntry(this.answers, item.key, error.record);
+				// The card leaves the open list now, so say it where the person still looks.
+				this.notices = [`“${item.text}”: ${error.message}`, ...this.notices].slice(0, 3);
 			}
+
 			this.#say(
 				item,
 				'error',

@@ -59,7 +59,7 @@ export type FieldValues = Record<string, string | number | boolean>;
  */
 export function validateFieldValues(
 	fields: Fields,
-	raw: Record<string, string | boolean | undefined>
+	raw: Record<string, string | number | boolean | null | undefined>
 ): { ok: true; values: FieldValues } | { ok: false; errors: Record<string, string> } {
 	const values: FieldValues = {};
 	const errors: Record<string, string> = {};
@@ -70,7 +70,9 @@ export function validateFieldValues(
 			values[name] = input === true || input === 'true';
 			continue;
 		}
-		const text = typeof input === 'string' ? input.trim() : '';
+		// Number inputs bind numbers (or null when empty); text inputs and selects bind strings.
+		const text = typeof input === 'string' ? input.trim() : typeof input === 'number' ? String(input) : '';
+
 		if (text === '') {
 			if (field.required) errors[name] = `${label} is required.`;
 			continue;
