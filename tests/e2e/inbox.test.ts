@@ -73,7 +73,9 @@ test('two people race to answer: one answer reaches the agent, the other person 
 	const from = `racer-${unique()}`;
 	const answers: string[] = [];
 	const sub = agent.subscribe(`orchestrator.agent.${from}.answer`, {
-		callback: (_e, msg) => answers.push(msg.json<{ content: { answer: string } }>().content.answer)
+		callback: (_e, msg) => {
+			answers.push(msg.json<{ content: { answer: string } }>().content.answer);
+		}
 	});
 	await agent.flush();
 	agent.publish(
@@ -130,7 +132,9 @@ test('a question asked while no person was online waits in the inbox, and the an
 	const from = `night-owl-${unique()}`;
 	const answers: Array<{ content: Record<string, unknown> }> = [];
 	const sub = agent.subscribe(`orchestrator.agent.${from}.answer`, {
-		callback: (_e, msg) => answers.push(msg.json())
+		callback: (_e, msg) => {
+			answers.push(msg.json());
+		}
 	});
 	agent.publish(
 		'orchestrator.broadcast.blocker',
@@ -167,7 +171,9 @@ test('a question with a form is validated before anything is sent', async ({ pag
 	const from = `deployer-${unique()}`;
 	const answers: Array<{ content: Record<string, unknown> }> = [];
 	const sub = agent.subscribe(`orchestrator.agent.${from}.answer`, {
-		callback: (_e, msg) => answers.push(msg.json())
+		callback: (_e, msg) => {
+			answers.push(msg.json());
+		}
 	});
 	agent.publish(
 		'orchestrator.broadcast.question',
