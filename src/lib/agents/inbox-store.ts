@@ -62,6 +62,11 @@ export function replayInbox(nc: NatsConnection): Promise<ReplayedMessage[]> {
 	return readStream(nc, INBOX_STREAM);
 }
 
+/** The answers the stream keeps for one asker (its durable answer subject), oldest first. */
+export function answersKeptFor(nc: NatsConnection, askerSubject: string): Promise<ReplayedMessage[]> {
+	return readStream(nc, INBOX_STREAM, askerSubject);
+}
+
 /** Someone else got there first; `record` says who and what. */
 export class AlreadyAnsweredError extends Error {
 	override name = 'AlreadyAnsweredError';
@@ -83,8 +88,24 @@ export class AlreadyClaimedError extends Error {
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
+/** The answer recorded for a question, if any: how an asker that restarted finds out it was answered. */
+export function readAnswer(kv: KV, key: string): Promise<AnswerRecord | null> {
+	return readRecord<AnswerRecord>(kv, `${key}.answer`, AnswerRecordSchema);
+}
+
+/** Marks that a question was published, so an asker that restarts does not ask it twice. */
+export async function markAsked(kv: KV, key: string, questionId: string): Promise<boolean> {
+	try {
+		await kv.create(`${key}.asked`, json({ question_id: questionId, at: new Date().toISOString() }));
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 async function readRecord<T>(
 	kv: KV,
+
 	key: string,
 	schema: { safeParse(v: unknown): { success: boolean; data?: T } }
 ) {

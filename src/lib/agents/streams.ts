@@ -30,10 +30,15 @@ export async function ensureStream(
 	if (!existing.config.no_ack) await jsm.streams.update(config.name, { ...existing.config, no_ack: true });
 }
 
-/** Reads every message a stream holds now, oldest first, then stops. */
-export async function readStream(nc: NatsConnection, stream: string): Promise<ReplayedMessage[]> {
+/** Reads every message a stream holds now (on one subject, if given), oldest first, then stops. */
+export async function readStream(
+	nc: NatsConnection,
+	stream: string,
+	filterSubject?: string
+): Promise<ReplayedMessage[]> {
 	const js = jetstream(nc);
-	const consumer = await js.consumers.get(stream);
+	const consumer = await js.consumers.get(stream, filterSubject ? { filter_subjects: filterSubject } : {});
+
 	const info = await consumer.info();
 	if (info.num_pending === 0) return [];
 	const messages: ReplayedMessage[] = [];

@@ -127,3 +127,21 @@ describe('decode: what is not a message', () => {
 		expect(parseJson(bytes('null'))).toEqual({ ok: true, value: null });
 	});
 });
+
+describe('decodeEnvelope: replies that arrive on an inbox', () => {
+	it('reads a reply envelope by its own type', async () => {
+		const { decodeEnvelope } = await import('./decode');
+		const reply = seedStatusUpdate({
+			message_type: 'resource_response',
+			content: { resource: 'task_model' }
+		});
+		expect(decodeEnvelope(jsonBytes(reply))).toMatchObject({
+			ok: true,
+			envelope: { message_type: 'resource_response' }
+		});
+		expect(decodeEnvelope(bytes('{"stream":"X","seq":1}'))).toMatchObject({
+			ok: false,
+			reason: expect.stringMatching(/^not a seed envelope: from_agent is missing/)
+		});
+	});
+});

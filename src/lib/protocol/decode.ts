@@ -53,7 +53,27 @@ export function parseJson(data: Uint8Array): { ok: true; value: unknown } | { ok
 	}
 }
 
+/**
+ * Decodes a seed envelope that arrived where the subject says nothing: a reply to a request comes
+ * on an inbox subject, so its type is whatever the envelope says.
+ */
+export function decodeEnvelope(
+	data: Uint8Array
+): { ok: true; envelope: AgentMessage; content: ContentCheck } | { ok: false; reason: string } {
+	const json = parseJson(data);
+	if (!json.ok) return json;
+	const parsed = AgentMessageSchema.safeParse(json.value);
+	if (!parsed.success)
+		return { ok: false, reason: `not a seed envelope: ${describeIssues(parsed.error, json.value)}` };
+	return {
+		ok: true,
+		envelope: parsed.data,
+		content: checkContent(parsed.data.message_type, parsed.data.content)
+	};
+}
+
 /** Decodes a message from either seed system by its subject. */
+
 export function decode(subject: string, data: Uint8Array): Decoded {
 	const parsedRoute = parseSubject(subject);
 	const route = parsedRoute.ok ? parsedRoute.route : null;

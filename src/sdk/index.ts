@@ -1,0 +1,8 @@
+/**
+ * The Switchboard SDK for agents in Node: `connectAgent`, then broadcast, send, request, work
+ * queues and `ask` a human. Shares its wire protocol with the browser app (src/lib/protocol).
+ */
+export { connectAgent, SwitchboardAgent, serversFrom, type AgentOptions } from './agent';
+export type { AskOptions, AskProgress, AskResult } from './ask';
+export * from './errors';
+export * as protocol from '../lib/protocol';

@@ -1,0 +1,213 @@
+/** The `switchboard` command as a person runs it: a subprocess against a real server. */
+import { spawn } from 'node:child_process';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { seedReceiverAccepts, seedHeartbeat } from '../src/lib/protocol/fixtures';
+import { record, until } from './helpers/bus';
+import { openHumanConsole, type HumanConsole } from './helpers/human';
+
+const natsUrl = inject('natsUrl');
+const wsUrl = inject('wsUrl');
+let human: HumanConsole;
+let observer: NatsConnection;
+
+beforeAll(async () => {
+	human = await openHumanConsole(wsUrl, 'Ada');
+	observer = await connect({ servers: natsUrl });
+});
+afterAll(async () => {
+	await human.close();
+	await observer.close();
+});
+
+const unique = () => Math.random().toString(36).slice(2, 8);
+
+interface Run {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+/** Starts `switchboard …`; `done` resolves when it exits; `stop` sends SIGINT. */
+function switchboard(args: string[], env: Record<string, string> = {}) {
+	const child = spawn(process.execPath, ['bin/switchboard.js', ...args], {
+		env: { ...process.env, NATS_URL: natsUrl, NO_COLOR: '1', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	const run: Run = { code: null, stdout: '', stderr: '' };
+	child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
+	child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
+	const done = new Promise<Run>((resolve) =>
+		child.once('exit', (code) => {
+			run.code = code;
+			resolve(run);
+		})
+	);
+	return { run, done, stop: () => child.kill('SIGINT') };
+}
+
+describe('switchboard ask', () => {
+	it('waits for a human, prints the answer on stdout and exits 0; progress goes to stderr', async () => {
+		const question = `Deploy build ${unique()}?`;
+		const cli = switchboard(['ask', question, '--options', 'yes,no', '--name', 'deploy-bot']);
+		const item = await human.waitFor(question, 15_000);
+		expect(item.options).toEqual(['yes', 'no']);
+		await human.inbox.claim(item);
+		await until(() => cli.run.stderr.includes('Ada is on it.'), 'the claim on stderr', 10_000);
+		await human.inbox.answer(item, { text: 'yes', choice: 'yes' });
+		const { code, stdout, stderr } = await cli.done;
+		expect(code).toBe(0);
+		expect(stdout).toBe('yes\n');
+		expect(stderr).toMatch(/online: .*Ada/);
+		expect(stderr).toContain('Asked (question id deploy-bot-');
+		expect(stderr).toContain('Answered by Ada.');
+	});
+
+	it('prints the whole answer envelope with --json', async () => {
+		const question = `Region ${unique()}?`;
+		const cli = switchboard(['ask', question, '--json']);
+		await human.answer(question, { text: 'eu-west-1' });
+		const { code, stdout } = await cli.done;
+		expect(code).toBe(0);
+		const envelope = JSON.parse(stdout);
+		expect(seedReceiverAccepts(new TextEncoder().encode(JSON.stringify(envelope)))).toBe(true);
+		expect(envelope).toMatchObject({
+			message_type: 'answer',
+			content: { answer: 'eu-west-1', answered_by: { name: 'Ada' } }
+		});
+	});
+
+	it('exits 3 on timeout and 4 when the human declines', async () => {
+		const timedOut = await switchboard(['ask', `Nobody answers ${unique()}`, '--timeout', '1s']).done;
+		expect(timedOut.code).toBe(3);
+		expect(timedOut.stderr).toContain('No human answered within 1 s');
+
+		const question = `Drop prod ${unique()}?`;
+		const cli = switchboard(['ask', question]);
+		await human.answer(question, { text: 'Declined: no', decision: 'reject' });
+		const declined = await cli.done;
+		expect(declined.code).toBe(4);
+		expect(declined.stderr).toContain('Ada declined');
+		expect(declined.stdout).toBe('');
+	});
+
+	it('says which server it could not reach and exits 1', async () => {
+		const { code, stderr } = await switchboard(['ask', 'x'], { NATS_URL: 'nats://127.0.0.1:1' }).done;
+		expect(code).toBe(1);
+		expect(stderr).toContain('Could not reach a NATS server at nats://127.0.0.1:1');
+	});
+});
+
+describe('switchboard send, broadcast, request', () => {
+	it('broadcasts a seed envelope the seed accepts', async () => {
+		const seen = record(observer, 'orchestrator.broadcast.status_update');
+		await observer.flush();
+		const marker = unique();
+		const { code } = await switchboard([
+			'broadcast',
+			'status_update',
+			`{"status":"completed","marker":"${marker}"}`
+		]).done;
+		expect(code).toBe(0);
+		await until(() => seen.messages.some((m) => m.string().includes(marker)), 'the broadcast');
+		expect(seedReceiverAccepts(seen.messages.find((m) => m.string().includes(marker))!.data)).toBe(true);
+		seen.stop();
+	});
+
+	it('sends directly, and prints a request’s reply envelope', async () => {
+		const to = `architect-${unique()}`;
+		const direct = record(observer, `orchestrator.agent.${to}.coordination_request`);
+		observer.subscribe(`orchestrator.agent.${to}.resource_request`, {
+			callback: (_e, msg) => {
+				msg.respond(
+					JSON.stringify({
+						from_agent: to,
+						to_agent: null,
+						message_type: 'resource_response',
+						content: { granted: true },
+						timestamp: '2025-12-07T23:11:11',
+						correlation_id: null
+					})
+				);
+			}
+		});
+		await observer.flush();
+		expect((await switchboard(['send', to, 'coordination_request', '{"topic":"schema"}']).done).code).toBe(0);
+		await until(() => direct.messages.length === 1, 'the direct message');
+		const reply = await switchboard(['request', to, 'resource_request', '{"resource":"task_model"}']).done;
+		expect(reply.code).toBe(0);
+		expect(JSON.parse(reply.stdout)).toMatchObject({
+			message_type: 'resource_response',
+			content: { granted: true }
+		});
+		direct.stop();
+	});
+
+	it('refuses a wrong type or content with exit 2 and says what is right', async () => {
+		const badType = await switchboard(['broadcast', 'dance', '{}']).done;
+		expect(badType.code).toBe(2);
+		expect(badType.stderr).toContain('"dance" is not a message type. Use one of: status_update');
+		const badContent = await switchboard(['broadcast', 'question', '{"urgency":"high"}']).done;
+		expect(badContent.code).toBe(2);
+		expect(badContent.stderr).toContain('Cannot send this question: content: question is missing');
+	});
+});
+
+describe('switchboard agents and tail', () => {
+	it('lists the roster, humans included', async () => {
+		const seedId = `coder-2.1-${unique()}`;
+		observer.publish(
+			'orchestrator.broadcast.heartbeat',
+			JSON.stringify(seedHeartbeat({ from_agent: seedId }))
+		);
+		await observer.flush();
+		const { code, stdout } = await switchboard(['agents', '--json']).done;
+		expect(code).toBe(0);
+		const agents = JSON.parse(stdout) as Array<{ id: string; kind: string; state: string }>;
+		expect(agents).toContainEqual(
+			expect.objectContaining({ id: human.identity.id, kind: 'human', state: 'online' })
+		);
+		expect(agents).toContainEqual(expect.objectContaining({ id: seedId, state: 'online' }));
+		const text = await switchboard(['agents']).done;
+		expect(text.stdout).toMatch(new RegExp(`online\\s+Ada ${human.identity.id}`));
+	});
+
+	it('follows the traffic, decoded, with invalid messages flagged', async () => {
+		const cli = switchboard(['tail', 'orchestrator.broadcast.>', '--json']);
+		await until(() => cli.run.stderr.includes('Following'), 'tail to start', 15_000);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const marker = unique();
+		observer.publish(
+			'orchestrator.broadcast.heartbeat',
+			JSON.stringify(seedHeartbeat({ from_agent: `tailed-${marker}` }))
+		);
+		observer.publish('orchestrator.broadcast.question', `not json ${marker}`);
+		await until(
+			() => cli.run.stdout.split('\n').filter((l) => l.includes(marker)).length === 2,
+			'both lines',
+			10_000
+		);
+		cli.stop();
+		await cli.done;
+		const lines = cli.run.stdout
+			.trim()
+			.split('\n')
+			.map((l) => JSON.parse(l))
+			.filter((l) => JSON.stringify(l).includes(marker));
+		expect(lines[0]).toMatchObject({ valid: true, type: 'heartbeat', from: `tailed-${marker}` });
+		expect(lines[1]).toMatchObject({ valid: false, problem: expect.stringMatching(/^payload is not JSON/) });
+	});
+});
+
+describe('switchboard --help', () => {
+	it('explains every command, with examples', async () => {
+		for (const command of ['ask', 'agents', 'tail', 'send', 'broadcast', 'request', 'demo', 'mcp']) {
+			const { code, stdout } = await switchboard([command, '--help']).done;
+			expect(code, command).toBe(0);
+			expect(stdout, command).toContain(`switchboard ${command}`);
+		}
+		const usage = await switchboard(['dance']).done;
+		expect(usage.code).toBe(2);
+		expect(usage.stderr).toContain('Unknown command "dance"');
+	});
+});

@@ -1,0 +1,57 @@
+/**
+ * A person at a Switchboard console, for tests of the agents' side: the browser's own classes
+ * (BusConnection, Participant, TrafficFeed, InboxState) over WebSocket, in Node.
+ */
+import { BusConnection, type Connector } from '../../src/lib/bus/connection.svelte';
+
+import { InboxState } from '../../src/lib/bus/inbox.svelte';
+import { Participant } from '../../src/lib/bus/participant.svelte';
+import { TrafficFeed } from '../../src/lib/bus/traffic.svelte';
+import type { InboxItem } from '../../src/lib/inbox/inbox';
+import type { HumanAnswer } from '../../src/lib/protocol';
+import { until } from './bus';
+
+/**
+ * `connector` swaps the browser's WebSocket for another transport. nats-core keeps one transport
+ * factory per process, so a test that restarts the server must not mix WebSocket and TCP clients in
+ * one process: a TCP client would then try to reconnect over WebSocket.
+ */
+export async function openHumanConsole(url: string, name: string, connector?: Connector) {
+	const bus = new BusConnection(connector);
+	const participant = new Participant(bus);
+	if (!(await participant.join({ servers: [url], name }))) {
+		throw new Error(`The console could not join: ${JSON.stringify(bus.status)}`);
+	}
+	const feed = new TrafficFeed(bus, { schedule: (flush) => setTimeout(flush, 0) });
+	const inbox = new InboxState(bus, feed);
+	feed.start();
+	inbox.start(participant.identity!);
+	await until(() => inbox.status.state === 'ready', 'the inbox to open');
+	return {
+		bus,
+		inbox,
+		identity: participant.identity!,
+		/** Waits for an open question whose text contains `text`. */
+		async waitFor(text: string, timeoutMs = 10_000): Promise<InboxItem> {
+			let found: InboxItem | undefined;
+			await until(
+				() => (found = inbox.view.open.find((item) => item.text.includes(text))) !== undefined,
+				`the question "${text}"`,
+				timeoutMs
+			);
+			return found!;
+		},
+		async answer(text: string, answer: HumanAnswer) {
+			const item = await this.waitFor(text);
+			if (!(await inbox.answer(item, answer)))
+				throw new Error(`Answering failed: ${JSON.stringify(inbox.feedback.get(item.key))}`);
+		},
+		async close() {
+			inbox.stop();
+			feed.stop();
+			await participant.leave();
+		}
+	};
+}
+
+export type HumanConsole = Awaited<ReturnType<typeof openHumanConsole>>;
