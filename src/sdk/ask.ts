@@ -130,10 +130,15 @@ async function keptEnvelope(
 	questionId: string
 ): Promise<AgentMessage | null> {
 	for (const m of (await answersKeptFor(nc, subject).catch(() => [])).reverse()) {
-		const result = answerFromEnvelope(m.subject, m.data, questionId);
-		if (result) return result.envelope;
+		try {
+			const result = answerFromEnvelope(m.subject, m.data, questionId);
+			if (result) return result.envelope;
+		} catch {
+			// a malformed answer among the kept ones: the live path reported it; look further back
+		}
 	}
 	return null;
+
 }
 
 export async function ask(
