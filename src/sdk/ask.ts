@@ -138,7 +138,6 @@ async function keptEnvelope(
 		}
 	}
 	return null;
-
 }
 
 export async function ask(
