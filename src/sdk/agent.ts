@@ -21,13 +21,12 @@ import {
 	makeAgentId,
 	newCorrelationId,
 	seedSubjects,
-	summarize,
 	type AgentIdentity,
 	type AgentKind,
 	type AgentMessage,
 	type MessageType
 } from '../lib/protocol';
-import { agentState, applySightings, sightingOf, type Roster, type Sighting } from '../lib/roster/roster';
+import { agentState, applySightings, sightingsFrom, type Roster } from '../lib/roster/roster';
 import { ask, type AskOptions, type AskResult } from './ask';
 import { ConnectError, InvalidReplyError, RequestTimeoutError } from './errors';
 
@@ -213,18 +212,7 @@ export class SwitchboardAgent {
 
 	/** The roster as the server's presence history has it now (see docs/protocol.md §5.4). */
 	async roster(): Promise<Roster> {
-		const sightings: Sighting[] = [];
-		for (const m of await replayPresence(this.nc)) {
-			const decoded = decode(m.subject, m.data);
-			const sighting = sightingOf(
-				decoded,
-				summarize(decoded, () => ''),
-				m.subject,
-				m.at
-			);
-			if (sighting) sightings.push(sighting);
-		}
-		return applySightings(new Map(), sightings);
+		return applySightings(new Map(), sightingsFrom(await replayPresence(this.nc)));
 	}
 
 	/** The people online now (kind `human`). */

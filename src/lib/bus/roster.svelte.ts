@@ -3,12 +3,13 @@
  * feed decodes, batched per frame. Answers Volta Shell's `mcp.list_agents` with what it knows.
  */
 import { replayPresence } from '$lib/agents/presence-history';
-import { decode, ListAgentsRequestSchema, parseJson, summarize, voltaSubjects } from '$lib/protocol';
+import { ListAgentsRequestSchema, parseJson, voltaSubjects } from '$lib/protocol';
 import {
 	applySightings,
 	countByState,
 	filterRoster,
 	sightingOf,
+	sightingsFrom,
 	toListedAgents,
 	type Roster,
 	type RosterFilter,
@@ -89,18 +90,8 @@ export class RosterState {
 		this.history = { state: 'loading' };
 		try {
 			const messages = await replayPresence(this.#bus.nats);
-			const sightings: Sighting[] = [];
-			for (const m of messages) {
-				const decoded = decode(m.subject, m.data);
-				const sighting = sightingOf(
-					decoded,
-					summarize(decoded, () => ''),
-					m.subject,
-					m.at
-				);
-				if (sighting) sightings.push(sighting);
-			}
-			this.apply(sightings);
+			this.apply(sightingsFrom(messages));
+
 			this.history = { state: 'ready', replayed: messages.length };
 		} catch (error) {
 			const detail = error instanceof Error ? error.message : String(error);

@@ -4,6 +4,8 @@
  */
 import {
 	AGENT_KINDS,
+	decode,
+	summarize,
 	LEAVING_STATUSES,
 	PresenceFieldsSchema,
 	type AgentKind,
@@ -286,4 +288,22 @@ export function sinceText(then: number, now: number): string {
 	const minutes = Math.round(seconds / 60);
 	if (minutes < 90) return `${minutes} min ago`;
 	return `${Math.round(minutes / 60)} h ago`;
+}
+
+/** Sightings from stored messages (the presence history), each at the time the server stored it. */
+export function sightingsFrom(
+	messages: ReadonlyArray<{ subject: string; data: Uint8Array; at: number }>
+): Sighting[] {
+	const sightings: Sighting[] = [];
+	for (const m of messages) {
+		const decoded = decode(m.subject, m.data);
+		const sighting = sightingOf(
+			decoded,
+			summarize(decoded, () => ''),
+			m.subject,
+			m.at
+		);
+		if (sighting) sightings.push(sighting);
+	}
+	return sightings;
 }
