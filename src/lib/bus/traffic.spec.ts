@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonBytes, seedStatusUpdate } from '$lib/protocol/fixtures';
-import { prependBatch, toTrafficEntry, type TrafficEntry } from './traffic';
+import { isFilterEmpty, KEPT_BYTES, matchesFilter, toTrafficEntry } from './traffic';
 
 const entry = (id: number) =>
 	toTrafficEntry(id, 'orchestrator.broadcast.status_update', jsonBytes(seedStatusUpdate()), null, id);
@@ -19,24 +19,40 @@ describe('toTrafficEntry', () => {
 	});
 });
 
-describe('prependBatch', () => {
-	const ids = (list: TrafficEntry[]) => list.map((e) => e.id);
+describe('matchesFilter', () => {
+	const status = entry(1);
+	const invalid = toTrafficEntry(
+		2,
+		'orchestrator.agent.ada.question',
+		new TextEncoder().encode('oops'),
+		null,
+		2
+	);
 
-	it('puts the newest first and keeps at most the limit', () => {
-		let list: TrafficEntry[] = [];
-		list = prependBatch(list, [entry(1), entry(2)], 3);
-		expect(ids(list)).toEqual([2, 1]);
-		list = prependBatch(list, [entry(3), entry(4)], 3);
-		expect(ids(list)).toEqual([4, 3, 2]);
+	it('filters by type, sender, recipient, subject pattern and text', () => {
+		expect(matchesFilter(status, { type: 'status_update' })).toBe(true);
+		expect(matchesFilter(status, { type: 'heartbeat' })).toBe(false);
+		expect(matchesFilter(status, { from: 'CODER-2.1' })).toBe(true);
+		expect(matchesFilter(status, { to: 'everyone' })).toBe(true);
+		expect(matchesFilter(invalid, { subject: 'orchestrator.agent.*.question' })).toBe(true);
+		expect(matchesFilter(status, { subject: 'orchestrator.agent.*.question' })).toBe(false);
+		expect(matchesFilter(status, { subject: 'broadcast' })).toBe(true);
+		expect(matchesFilter(status, { text: 'work_stream_id' })).toBe(true);
+		expect(matchesFilter(invalid, { text: 'not json' })).toBe(true);
 	});
 
-	it('keeps only the newest of a batch larger than the limit', () => {
-		expect(ids(prependBatch([entry(1)], [entry(2), entry(3), entry(4), entry(5)], 2))).toEqual([5, 4]);
+	it('can show only what is invalid', () => {
+		expect(matchesFilter(invalid, { invalidOnly: true })).toBe(true);
+		expect(matchesFilter(status, { invalidOnly: true })).toBe(false);
+		expect(isFilterEmpty({ text: '  ' })).toBe(true);
+		expect(isFilterEmpty({ invalidOnly: true })).toBe(false);
 	});
 
-	it('does not change the list it is given', () => {
-		const list = [entry(1)];
-		prependBatch(list, [entry(2)], 5);
-		expect(ids(list)).toEqual([1]);
+	it('keeps a bounded copy of the payload and the headers', () => {
+		const big = new Uint8Array(200_000).fill(0x20);
+		const item = toTrafficEntry(3, 'agent.announce', big, null, 3, [['Nats-Msg-Id', 'x']]);
+		expect(item.size).toBe(200_000);
+		expect(item.data.length).toBe(KEPT_BYTES);
+		expect(item.headers).toEqual([['Nats-Msg-Id', 'x']]);
 	});
 });

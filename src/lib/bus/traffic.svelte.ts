@@ -1,47 +1,119 @@
-/** The live traffic of the bus, decoded, batched to at most one update per frame, and bounded. */
-import { TRAFFIC_SUBJECTS } from '$lib/protocol';
+/**
+ * The live traffic of the bus: decoded once per message (and shared with the roster and inbox),
+ * kept in a ring buffer of a chosen size, and published to the page at most once per frame.
+ */
+import { untrack } from 'svelte';
+import { covers, isValidPattern, TRAFFIC_SUBJECTS } from '$lib/protocol';
+
 import type { BusConnection } from './connection.svelte';
-import { prependBatch, toTrafficEntry, type TrafficEntry } from './traffic';
+import { Ring } from './ring';
+import {
+	isFilterEmpty,
+	matchesFilter,
+	toTrafficEntry,
+	type TrafficEntry,
+	type TrafficFilter
+} from './traffic';
 
 type Schedule = (flush: () => void) => void;
 
 const nextFrame: Schedule = (flush) => {
-	if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
-	else setTimeout(flush, 16);
+	// A hidden tab gets no animation frames; a timer keeps the counts moving there.
+	if (typeof requestAnimationFrame === 'function' && !(typeof document !== 'undefined' && document.hidden)) {
+		requestAnimationFrame(flush);
+	} else setTimeout(flush, 100);
 };
 
+export const CAPACITY_CHOICES = [1_000, 10_000, 100_000] as const;
+
+/** What the list shows: a count and random access, so a virtual list reads only the rows on screen. */
+export interface TrafficRows {
+	count: number;
+	at(i: number): TrafficEntry | undefined;
+}
+
 export class TrafficFeed {
-	/** Newest first; replaced once per frame, never mutated. */
-	entries = $state.raw<TrafficEntry[]>([]);
+	/** Bumped once per frame that brought messages: what views depend on. */
+	version = $state(0);
 	/** Messages seen since the feed started, including those no longer kept. */
 	total = $state(0);
 	invalid = $state(0);
+	capacity = $state(10_000);
+	/** Subjects and patterns subscribed to; the two seed roots first. */
+	subjects = $state.raw<string[]>([...TRAFFIC_SUBJECTS]);
+	filter = $state<TrafficFilter>({ type: '', from: '', to: '', subject: '', text: '', invalidOnly: false });
+	paused = $state(false);
+	/** Messages that arrived since the view was paused. */
+	arrivedWhilePaused = $state(0);
 
-	#pending: TrafficEntry[] = [];
+	/** The rows on show: everything kept (or the snapshot taken at pause), filtered. */
+	rows: TrafficRows = $derived.by(() => {
+		void this.version;
+		const frozen = this.paused ? this.#frozen : null;
+		if (isFilterEmpty(this.filter)) {
+			if (frozen) return { count: frozen.length, at: (i: number) => frozen[i] };
+			const ring = this.#ring;
+			return { count: ring.size, at: (i: number) => ring.newest(i) };
+		}
+		const matching = (frozen ?? this.#ring.toArray()).filter((entry) => matchesFilter(entry, this.filter));
+		return { count: matching.length, at: (i: number) => matching[i] };
+	});
+
+	#ring: Ring<TrafficEntry>;
+	#frozen: TrafficEntry[] | null = null;
+	#pendingCount = 0;
 	#scheduled = false;
 	#nextId = 1;
-	/** Counted per message, published per frame. */
+	#unsubscribe = new Map<string, () => void>();
+	#listeners = new Set<(entry: TrafficEntry) => void>();
 	#seen = 0;
 	#invalidSeen = 0;
-	#unsubscribe: Array<() => void> = [];
-	#listeners = new Set<(entry: TrafficEntry) => void>();
 	#bus: BusConnection;
-	#limit: number;
 	#schedule: Schedule;
 
 	constructor(bus: BusConnection, options: { limit?: number; schedule?: Schedule } = {}) {
 		this.#bus = bus;
-		this.#limit = options.limit ?? 1_000;
+		this.capacity = options.limit ?? 10_000;
+		this.#ring = new Ring<TrafficEntry>(this.capacity);
 		this.#schedule = options.schedule ?? nextFrame;
 	}
 
-	start(subjects: readonly string[] = TRAFFIC_SUBJECTS): void {
+	/** Newest first: everything kept now (for tests and copying; the view uses `rows`). */
+	get entries(): TrafficEntry[] {
+		void this.version;
+		return this.#ring.toArray();
+	}
+
+	/** Subscribes to the given subjects, or to those chosen so far. Safe to call from an effect. */
+	start(subjects?: readonly string[]): void {
 		this.stop();
-		for (const subject of subjects) {
-			this.#unsubscribe.push(
-				this.#bus.subscribe(subject, (msg) => this.#receive(msg.subject, msg.data, msg.reply ?? null))
-			);
+		if (subjects) this.subjects = [...subjects];
+		// Untracked: an effect that starts the feed must not re-run when the person adds a subject.
+		for (const subject of untrack(() => this.subjects)) this.#subscribe(subject);
+	}
+
+	stop(): void {
+		for (const unsubscribe of this.#unsubscribe.values()) unsubscribe();
+		this.#unsubscribe.clear();
+	}
+
+	/** Adds a subject or pattern to watch; returns why not, in words, when it cannot. */
+	addSubject(pattern: string): string | null {
+		const subject = pattern.trim();
+		if (!isValidPattern(subject)) {
+			return `"${subject}" is not a subject: dot-separated tokens, * for one token, > only at the end.`;
 		}
+		const covering = this.subjects.find((existing) => covers(existing, subject));
+		if (covering) return `${subject} is already shown: ${covering} covers it.`;
+		this.subjects = [...this.subjects, subject];
+		this.#subscribe(subject);
+		return null;
+	}
+
+	removeSubject(subject: string): void {
+		this.#unsubscribe.get(subject)?.();
+		this.#unsubscribe.delete(subject);
+		this.subjects = this.subjects.filter((s) => s !== subject);
 	}
 
 	/**
@@ -53,24 +125,51 @@ export class TrafficFeed {
 		return () => this.#listeners.delete(listener);
 	}
 
-	stop(): void {
-		for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+	setCapacity(capacity: number): void {
+		this.#ring = this.#ring.resized(capacity);
+		this.capacity = capacity;
+		this.version += 1;
+	}
+
+	pause(): void {
+		this.#frozen = this.#ring.toArray();
+		this.arrivedWhilePaused = 0;
+		this.paused = true;
+	}
+
+	resume(): void {
+		this.paused = false;
+		this.#frozen = null;
+		this.arrivedWhilePaused = 0;
+		this.version += 1;
 	}
 
 	clear(): void {
-		this.entries = [];
-		this.#pending = [];
+		this.#ring.clear();
+		this.#frozen = this.paused ? [] : null;
 		this.#seen = this.#invalidSeen = this.total = this.invalid = 0;
+		this.version += 1;
 	}
 
-	#receive(subject: string, data: Uint8Array, reply: string | null) {
-		const entry = toTrafficEntry(this.#nextId++, subject, data, reply, Date.now());
-		this.#pending.push(entry);
-		// A hidden tab gets no animation frames: keep the backlog bounded too.
-		if (this.#pending.length > this.#limit * 2) this.#pending = this.#pending.slice(-this.#limit);
+	#subscribe(subject: string) {
+		this.#unsubscribe.set(
+			subject,
+			this.#bus.subscribe(subject, (msg) => {
+				const headers: Array<[string, string]> = [];
+				if (msg.headers) for (const [key, values] of msg.headers) headers.push([key, values.join(', ')]);
+				this.#receive(
+					toTrafficEntry(this.#nextId++, msg.subject, msg.data, msg.reply ?? null, Date.now(), headers)
+				);
+			})
+		);
+	}
+
+	#receive(entry: TrafficEntry) {
+		this.#ring.push(entry);
 		for (const listener of this.#listeners) listener(entry);
 		this.#seen += 1;
 		if (!entry.summary.valid) this.#invalidSeen += 1;
+		this.#pendingCount += 1;
 		if (!this.#scheduled) {
 			this.#scheduled = true;
 			this.#schedule(() => this.#flush());
@@ -79,11 +178,11 @@ export class TrafficFeed {
 
 	#flush() {
 		this.#scheduled = false;
-		const batch = this.#pending;
-		this.#pending = [];
-		if (batch.length === 0) return;
-		this.entries = prependBatch(this.entries, batch, this.#limit);
+		if (this.#pendingCount === 0) return;
+		if (this.paused) this.arrivedWhilePaused += this.#pendingCount;
+		this.#pendingCount = 0;
 		this.total = this.#seen;
 		this.invalid = this.#invalidSeen;
+		if (!this.paused) this.version += 1;
 	}
 }

@@ -73,3 +73,20 @@ describe('Volta Shell subjects', () => {
 		expect(parseSubject('agent.volta-1.dance')).toMatchObject({ ok: false });
 	});
 });
+
+describe('patterns', () => {
+	it('matches subjects against NATS wildcards', async () => {
+		const { subjectMatches, covers, isValidPattern } = await import('./subjects');
+		expect(subjectMatches('orchestrator.>', 'orchestrator.agent.a.b.question')).toBe(true);
+		expect(subjectMatches('orchestrator.agent.*.question', 'orchestrator.agent.ada.question')).toBe(true);
+		expect(subjectMatches('orchestrator.agent.*.question', 'orchestrator.agent.a.b.question')).toBe(false);
+		expect(subjectMatches('agent.>', 'agent')).toBe(false);
+		expect(covers('orchestrator.>', 'orchestrator.broadcast.*')).toBe(true);
+		expect(covers('orchestrator.broadcast.*', 'orchestrator.>')).toBe(false);
+		expect(covers('a.*', 'a.>')).toBe(false);
+		expect(isValidPattern('work.>')).toBe(true);
+		expect(isValidPattern('work.>.x')).toBe(false);
+		expect(isValidPattern('has space.x')).toBe(false);
+		expect(isValidPattern('')).toBe(false);
+	});
+});

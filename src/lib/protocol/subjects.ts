@@ -136,3 +136,32 @@ export function parseSubject(subject: string): RouteResult {
 		return { ok: true, route: { kind: 'volta.capability_request' } };
 	return { ok: false, reason: `${subject} belongs to neither seed system` };
 }
+
+/** A subscription pattern: valid tokens, `*` for one token, `>` only as the last token. */
+export function isValidPattern(pattern: string): boolean {
+	const tokens = pattern.split('.');
+	return tokens.every(
+		(token, i) => token === '*' || (token === '>' && i === tokens.length - 1) || isValidToken(token)
+	);
+}
+
+/** Does `subject` match the NATS pattern `pattern` (with `*` and `>`)? */
+export function subjectMatches(pattern: string, subject: string): boolean {
+	return covers(pattern, subject);
+}
+
+/** Does every subject `inner` matches also match `outer`? (`orchestrator.>` covers `orchestrator.agent.*.question`.) */
+export function covers(outer: string, inner: string): boolean {
+	const a = outer.split('.');
+	const b = inner.split('.');
+	for (let i = 0; i < a.length; i++) {
+		if (a[i] === '>') return i < b.length;
+		if (i >= b.length) return false;
+		if (a[i] === '*') {
+			if (b[i] === '>') return false;
+			continue;
+		}
+		if (a[i] !== b[i]) return false;
+	}
+	return a.length === b.length;
+}

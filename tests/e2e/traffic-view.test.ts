@@ -1,0 +1,120 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { expect, test, type Page } from '@playwright/test';
+import { jsonBytes, seedHeartbeat, seedStatusUpdate } from '../../src/lib/protocol/fixtures';
+import { joinAs, natsUrl } from './env';
+
+let agent: NatsConnection;
+test.beforeAll(async () => {
+	agent = await connect({ servers: natsUrl, name: 'traffic source (test)' });
+});
+test.afterAll(() => agent.close());
+
+const unique = () => Math.random().toString(36).slice(2, 7);
+const messages = (page: Page) => page.getByRole('table', { name: 'Messages' });
+const bodyRows = (page: Page) => messages(page).locator('.body [role="row"]');
+
+test('keeps up with 20,000 messages while only the visible rows exist in the page', async ({ page }) => {
+	const errors: Error[] = [];
+	page.on('pageerror', (error) => errors.push(error));
+	await joinAs(page, `Ada ${unique()}`);
+	await page.getByLabel('Keep').selectOption('100000');
+	const marker = unique();
+	for (let n = 0; n < 20_000; n++) {
+		agent.publish(
+			'orchestrator.broadcast.heartbeat',
+			jsonBytes(seedHeartbeat({ from_agent: `flood-${marker}`, content: { status: 'alive', n } }))
+		);
+	}
+	await agent.flush();
+	await expect(page.getByText(/showing 2\d,\d{3}/)).toBeVisible({ timeout: 20_000 });
+	expect(await bodyRows(page).count()).toBeLessThan(80);
+	await expect(bodyRows(page).first()).toContainText('"n":19999');
+
+	// Scrolled to the bottom, the oldest kept message is there.
+	await messages(page)
+		.locator('.scroller')
+		.evaluate((el) => (el.scrollTop = el.scrollHeight));
+	await expect(messages(page).getByRole('row').filter({ hasText: `"n":0}` }).first()).toBeVisible();
+	expect(await bodyRows(page).count()).toBeLessThan(80);
+	expect(errors).toEqual([]);
+});
+
+test('pause holds the view and counts what arrives; resume shows it', async ({ page }) => {
+	await joinAs(page, `Ada ${unique()}`);
+	await page.getByRole('button', { name: 'Pause' }).click();
+	const marker = unique();
+	for (let n = 0; n < 5; n++) {
+		agent.publish(
+			'orchestrator.broadcast.status_update',
+			jsonBytes(seedStatusUpdate({ content: { status: `paused-${marker}-${n}` } }))
+		);
+	}
+	await expect(page.getByRole('button', { name: 'Resume (5 new)' })).toBeVisible();
+	await expect(
+		messages(page)
+			.getByRole('row')
+			.filter({ hasText: `paused-${marker}` })
+	).toHaveCount(0);
+	await page.getByRole('button', { name: 'Resume (5 new)' }).click();
+	await expect(
+		messages(page)
+			.getByRole('row')
+			.filter({ hasText: `paused-${marker}` })
+	).toHaveCount(5);
+});
+
+test('filters by type, subject pattern and invalidity; a row opens its detail', async ({ page }) => {
+	await joinAs(page, `Ada ${unique()}`);
+	const marker = unique();
+	agent.publish('orchestrator.broadcast.heartbeat', jsonBytes(seedHeartbeat({ from_agent: `hb-${marker}` })));
+	agent.publish(
+		`orchestrator.agent.target-${marker}.status_update`,
+		jsonBytes(seedStatusUpdate({ to_agent: `target-${marker}`, content: { status: `direct-${marker}` } }))
+	);
+	agent.publish('orchestrator.broadcast.question', `broken-${marker}`);
+	await expect(messages(page).getByRole('row').filter({ hasText: marker })).toHaveCount(3);
+
+	const filters = page.getByRole('search', { name: 'Filter the traffic' });
+	await filters.getByLabel('Text').fill(marker);
+	await filters.getByLabel('Type').fill('heartbeat');
+	await expect(bodyRows(page)).toHaveCount(1);
+	await filters.getByLabel('Type').fill('');
+	await filters.getByLabel('Subject').fill('orchestrator.agent.*.status_update');
+	await expect(bodyRows(page)).toHaveCount(1);
+	await expect(bodyRows(page)).toContainText(`direct-${marker}`);
+	await filters.getByLabel('Subject').fill('');
+	await filters.getByLabel('only invalid').check();
+	await expect(bodyRows(page)).toHaveCount(1);
+
+	await bodyRows(page).first().click();
+	const detail = page.getByRole('region', { name: /^Message/ });
+	await expect(detail).toContainText('no — payload is not JSON');
+	await expect(detail.getByLabel('Payload')).toHaveText(`broken-${marker}`);
+	await filters.getByLabel('only invalid').uncheck();
+	await filters.getByLabel('Text').fill(`direct-${marker}`);
+	await bodyRows(page).first().click();
+	await expect(detail.getByLabel('Payload')).toContainText(`"status": "direct-${marker}"`);
+	await expect(detail).toContainText(`orchestrator.agent.target-${marker}.status_update`);
+});
+
+test('watches another subject the person adds, and explains one it cannot', async ({ page }) => {
+	await joinAs(page, `Ada ${unique()}`);
+	const form = page.getByRole('form', { name: 'Watch another subject' });
+	await form.getByLabel('Subject or pattern to watch').fill('orchestrator.broadcast.*');
+	await form.getByRole('button', { name: 'Watch' }).click();
+	await expect(form.getByRole('alert')).toContainText('already shown: orchestrator.> covers it');
+	await form.getByLabel('Subject or pattern to watch').fill('work.>.bad');
+	await form.getByRole('button', { name: 'Watch' }).click();
+	await expect(form.getByRole('alert')).toContainText('is not a subject');
+
+	const subject = `work${unique()}.>`;
+	await form.getByLabel('Subject or pattern to watch').fill(subject);
+	await form.getByRole('button', { name: 'Watch' }).click();
+	await expect(form).toContainText(subject);
+	const marker = unique();
+	agent.publish(`${subject.slice(0, -2)}.jobs`, JSON.stringify({ job: marker }));
+
+	const row = messages(page).getByRole('row').filter({ hasText: marker });
+	await expect(row).toContainText('invalid');
+	await expect(row).toContainText('belongs to neither seed system');
+});
