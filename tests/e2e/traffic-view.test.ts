@@ -118,3 +118,68 @@ test('watches another subject the person adds, and explains one it cannot', asyn
 	await expect(row).toContainText('invalid');
 	await expect(row).toContainText('belongs to neither seed system');
 });
+
+test('composes and sends as the joined agent: a broadcast, and a request whose reply is shown', async ({
+	page
+}) => {
+	await joinAs(page, `Ada ${unique()}`);
+	const banner = page.getByRole('banner');
+	await expect(banner).toContainText('JetStream on');
+	await expect(banner).toContainText('max payload 1024 kB');
+	await expect(banner).toContainText(/RTT \d+ ms/);
+	const me = (await banner.locator('.mono').first().textContent())!;
+
+	const seen: Array<{ from_agent: string; content: Record<string, unknown> }> = [];
+	const sub = agent.subscribe('orchestrator.broadcast.status_update', {
+		callback: (_e, msg) => void seen.push(msg.json())
+	});
+	const architect = `architect-${unique()}`;
+	agent.subscribe(`orchestrator.agent.${architect}.resource_request`, {
+		callback: (_e, msg) => {
+			msg.respond(
+				JSON.stringify({
+					from_agent: architect,
+					to_agent: me,
+					message_type: 'resource_response',
+					content: { schema: 'v2' },
+					timestamp: '2025-12-07T23:11:11',
+					correlation_id: null
+				})
+			);
+		}
+	});
+	await agent.flush();
+
+	await page.getByText(`Compose a message as ${me}`).click();
+	const form = page.getByRole('form', { name: 'Compose a message' });
+	const marker = unique();
+	await form.getByLabel('Content (JSON)').fill(`{"status": "completed", "marker": "${marker}"}`);
+	await form.getByRole('button', { name: 'Send' }).click();
+	await expect(form.getByRole('status')).toContainText('Sent on orchestrator.broadcast.status_update.');
+	await expect.poll(() => seen.some((m) => m.content.marker === marker && m.from_agent === me)).toBe(true);
+
+	await form.getByLabel('Request / reply').check();
+	await form.getByLabel('Type').selectOption('resource_request');
+	await form.getByLabel('Agent id').fill(architect);
+	await form.getByLabel('Content (JSON)').fill('{"resource": "task_model"}');
+	await form.getByRole('button', { name: 'Send' }).click();
+	await expect(form.getByRole('status')).toContainText(`${architect} replied with resource_response:`);
+	await expect(form.getByLabel('Reply', { exact: true })).toContainText('"schema": "v2"');
+
+	// The console's own orchestrator.> subscription means NATS never reports "no responders": a timeout it is.
+	await form.getByLabel('Wait').selectOption('2000');
+	await form.getByLabel('Agent id').fill(`nobody-${marker}`);
+	await form.getByRole('button', { name: 'Send' }).click();
+	await expect(form.getByRole('alert')).toContainText(
+		`No reply within 2 s from nobody-${marker}: check that it is on the bus`
+	);
+
+	await form.getByLabel('Broadcast').check();
+	await form.getByLabel('Type').selectOption('status_update');
+	await form.getByLabel('Content (JSON)').fill(`{"status": "x", "blob": "${'y'.repeat(1_100_000)}"}`);
+	await form.getByRole('button', { name: 'Send' }).click();
+	await expect(form.getByRole('alert')).toContainText(
+		'this server accepts at most 1.0 MB. Send less content.'
+	);
+	sub.unsubscribe();
+});

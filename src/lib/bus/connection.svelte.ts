@@ -46,6 +46,8 @@ export class BusConnection {
 	name = $state('');
 	/** Facts from the server's INFO, refreshed on every (re)connect. */
 	server = $state.raw<ServerFacts | null>(null);
+	/** Round-trip time to the server in milliseconds, measured every 10 s while connected. */
+	rttMs = $state<number | null>(null);
 	/** The servers given at join, for join links and messages. */
 	servers = $state.raw<string[]>([]);
 
@@ -101,6 +103,9 @@ export class BusConnection {
 		const nc = this.#nc;
 		this.#nc = null;
 		this.#details = null;
+		if (this.#rttTimer) clearInterval(this.#rttTimer);
+		this.#rttTimer = null;
+
 		if (!nc) return;
 		this.status = { state: 'closed', reason: null };
 		await nc.close().catch(() => undefined);
@@ -160,7 +165,27 @@ export class BusConnection {
 		return this.#nc;
 	}
 
+	#rttTimer: ReturnType<typeof setInterval> | null = null;
+
+	#measureRtt(nc: NatsConnection) {
+		if (this.#rttTimer) clearInterval(this.#rttTimer);
+		const measure = () => {
+			if (nc.isClosed() || this.#nc !== nc) {
+				if (this.#rttTimer) clearInterval(this.#rttTimer);
+				return;
+			}
+			nc.rtt().then(
+				(ms) => (this.rttMs = ms),
+				() => (this.rttMs = null)
+			);
+		};
+		measure();
+		this.#rttTimer = setInterval(measure, 10_000);
+	}
+
 	#markConnected(nc: NatsConnection) {
+		this.#measureRtt(nc);
+
 		const info = nc.info;
 		this.server = info
 			? {

@@ -1,0 +1,85 @@
+/**
+ * Composing a message as the joined agent: everything is checked before anything is sent — the
+ * content is JSON, the envelope is one the seed accepts, the subject is routable, the size fits.
+ */
+import {
+	EnvelopeError,
+	SubjectError,
+	createEnvelope,
+	encodeEnvelope,
+	newCorrelationId,
+	seedSubjects,
+	type MessageType
+} from '$lib/protocol';
+
+export const COMPOSE_MODES = ['broadcast', 'direct', 'team', 'queue', 'request'] as const;
+export type ComposeMode = (typeof COMPOSE_MODES)[number];
+
+export interface Draft {
+	mode: ComposeMode;
+	type: MessageType;
+	/** Agent id (direct, request), team id or queue name. */
+	target: string;
+	/** The content as JSON text. */
+	content: string;
+}
+
+export type Outgoing = { ok: true; subject: string; bytes: Uint8Array } | { ok: false; error: string };
+
+function formatBytes(n: number): string {
+	return n >= 1024 * 1024
+		? `${(n / 1024 / 1024).toFixed(1)} MB`
+		: n >= 1024
+			? `${Math.round(n / 1024)} kB`
+			: `${n} bytes`;
+}
+
+export function buildOutgoing(draft: Draft, from: string, maxPayload: number, now = new Date()): Outgoing {
+	let content: unknown;
+	try {
+		content = JSON.parse(draft.content.trim() || '{}');
+	} catch (error) {
+		return {
+			ok: false,
+			error: `The content is not JSON (${error instanceof Error ? error.message : String(error)}).`
+		};
+	}
+	if (!content || typeof content !== 'object' || Array.isArray(content)) {
+		return { ok: false, error: 'The content must be a JSON object, like {"status": "in_progress"}.' };
+	}
+	const target = draft.target.trim();
+	if (draft.mode !== 'broadcast' && !target) {
+		const what = { direct: 'agent id', request: 'agent id', team: 'team', queue: 'queue name' }[draft.mode];
+		return { ok: false, error: `Say which ${what} to send to.` };
+	}
+	try {
+		const subject =
+			draft.mode === 'broadcast'
+				? seedSubjects.broadcast(draft.type)
+				: draft.mode === 'team'
+					? seedSubjects.team(target, draft.type)
+					: draft.mode === 'queue'
+						? seedSubjects.queue(target)
+						: seedSubjects.direct(target, draft.type);
+		const envelope = createEnvelope({
+			from,
+			to: draft.mode === 'direct' || draft.mode === 'request' ? target : null,
+			type: draft.type,
+			content: content as Record<string, unknown>,
+			correlationId: draft.mode === 'request' ? newCorrelationId(from, now) : null,
+			now
+		});
+		const bytes = encodeEnvelope(envelope);
+		if (bytes.length > maxPayload) {
+			return {
+				ok: false,
+				error: `The message is ${formatBytes(bytes.length)}; this server accepts at most ${formatBytes(maxPayload)}. Send less content.`
+			};
+		}
+		return { ok: true, subject, bytes };
+	} catch (error) {
+		if (error instanceof EnvelopeError || error instanceof SubjectError)
+			return { ok: false, error: error.message };
+		throw error;
+	}
+}
