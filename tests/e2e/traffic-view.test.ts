@@ -19,16 +19,24 @@ test('keeps up with 20,000 messages while only the visible rows exist in the pag
 	await joinAs(page, `Ada ${unique()}`);
 	await page.getByLabel('Keep').selectOption('100000');
 	const marker = unique();
+	// coordination_request: a type no Switchboard stream keeps, so the flood does not fill the
+	// presence history other tests (running alongside) replay.
 	for (let n = 0; n < 20_000; n++) {
 		agent.publish(
-			'orchestrator.broadcast.heartbeat',
-			jsonBytes(seedHeartbeat({ from_agent: `flood-${marker}`, content: { status: 'alive', n } }))
+			'orchestrator.broadcast.coordination_request',
+			jsonBytes(
+				seedStatusUpdate({
+					from_agent: `flood-${marker}`,
+					message_type: 'coordination_request',
+					content: { n }
+				})
+			)
 		);
 	}
 	await agent.flush();
 	await expect(page.getByText(/showing 2\d,\d{3}/)).toBeVisible({ timeout: 20_000 });
 	expect(await bodyRows(page).count()).toBeLessThan(80);
-	await expect(bodyRows(page).first()).toContainText('"n":19999');
+	await expect(messages(page).getByRole('row').filter({ hasText: '"n":19999' })).toBeVisible();
 
 	// Scrolled to the bottom, the oldest kept message is there.
 	await messages(page)
@@ -49,13 +57,17 @@ test('pause holds the view and counts what arrives; resume shows it', async ({ p
 			jsonBytes(seedStatusUpdate({ content: { status: `paused-${marker}-${n}` } }))
 		);
 	}
-	await expect(page.getByRole('button', { name: 'Resume (5 new)' })).toBeVisible();
+	// Other tests run alongside on the same bus: at least our 5 are counted.
+	const resume = page.getByRole('button', { name: /^Resume \(\d+ new\)$/ });
+	await expect
+		.poll(async () => Number(/\((\d+) new\)/.exec((await resume.textContent()) ?? '')?.[1] ?? 0))
+		.toBeGreaterThanOrEqual(5);
 	await expect(
 		messages(page)
 			.getByRole('row')
 			.filter({ hasText: `paused-${marker}` })
 	).toHaveCount(0);
-	await page.getByRole('button', { name: 'Resume (5 new)' }).click();
+	await resume.click();
 	await expect(
 		messages(page)
 			.getByRole('row')

@@ -5,7 +5,7 @@
  */
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { StreamConfig } from '@nats-io/jetstream';
-import { Kvm, type KV } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import {
 	AnswerRecordSchema,
 	ClaimRecordSchema,
@@ -51,6 +51,8 @@ export const INBOX_STREAM_CONFIG: Partial<StreamConfig> & { name: string } = {
 /** Opens (creating on first use) the stream and the bucket. Throws when JetStream is off. */
 export async function openInbox(nc: NatsConnection): Promise<KV> {
 	await ensureStream(nc, INBOX_STREAM_CONFIG);
+	// Loaded on first use, like JetStream: not needed before someone joins.
+	const { Kvm } = await import('@nats-io/kv');
 	return new Kvm(nc).create(INBOX_BUCKET, {
 		history: 1,
 		max_bytes: 64 * 1024 * 1024,

@@ -1,6 +1,12 @@
 /** JetStream plumbing shared by presence history and the inbox: create on first use, read back. */
 import type { NatsConnection } from '@nats-io/nats-core';
-import { jetstream, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
+import type { StreamConfig } from '@nats-io/jetstream';
+
+/**
+ * JetStream is needed only once someone has joined: loading it on first use keeps it off the
+ * page's first load (docs/benchmarks.md, bundle size).
+ */
+export const loadJetStream = () => import('@nats-io/jetstream');
 
 export interface ReplayedMessage {
 	subject: string;
@@ -19,6 +25,7 @@ export async function ensureStream(
 	nc: NatsConnection,
 	config: Partial<StreamConfig> & { name: string }
 ): Promise<void> {
+	const { jetstreamManager } = await loadJetStream();
 	const jsm = await jetstreamManager(nc);
 	let existing;
 	try {
@@ -36,7 +43,9 @@ export async function readStream(
 	stream: string,
 	filterSubject?: string
 ): Promise<ReplayedMessage[]> {
+	const { jetstream } = await loadJetStream();
 	const js = jetstream(nc);
+
 	const consumer = await js.consumers.get(stream, filterSubject ? { filter_subjects: filterSubject } : {});
 
 	const info = await consumer.info();

@@ -66,7 +66,8 @@ export class InboxState {
 	#bus: BusConnection;
 	#feed: TrafficFeed;
 	#me: AgentIdentity | null = null;
-	#kv: KV | null = null;
+	/** The KV bucket once open (null when JetStream is unavailable); actions wait for it. */
+	#kv: Promise<KV | null> = Promise.resolve(null);
 	#stops: Array<() => void> = [];
 
 	constructor(bus: BusConnection, feed: TrafficFeed) {
@@ -86,12 +87,12 @@ export class InboxState {
 				if (isNew && !this.answers.has(item.key)) this.lastArrival = item;
 			})
 		);
-		void this.#load(me);
+		this.#kv = this.#open(me);
 	}
 
 	stop(): void {
 		for (const stop of this.#stops.splice(0)) stop();
-		this.#kv = null;
+		this.#kv = Promise.resolve(null);
 	}
 
 	claimOf(item: InboxItem): ClaimRecord | null {
@@ -104,7 +105,7 @@ export class InboxState {
 
 	async claim(item: InboxItem): Promise<void> {
 		const me = this.#me;
-		const kv = this.#requireKv(item);
+		const kv = await this.#requireKv(item);
 		if (!me || !kv) return;
 		const record: ClaimRecord = {
 			question_id: item.id,
@@ -125,7 +126,7 @@ export class InboxState {
 	}
 
 	async release(item: InboxItem): Promise<void> {
-		const kv = this.#requireKv(item);
+		const kv = await this.#requireKv(item);
 		if (!kv) return;
 		try {
 			await releaseClaim(kv, item.key);
@@ -143,7 +144,7 @@ export class InboxState {
 	 */
 	async answer(item: InboxItem, answer: HumanAnswer): Promise<boolean> {
 		const me = this.#me;
-		const kv = this.#requireKv(item);
+		const kv = await this.#requireKv(item);
 		if (!me || !kv) return false;
 		const now = new Date();
 		const record: AnswerRecord = {
@@ -200,14 +201,15 @@ export class InboxState {
 		}
 	}
 
-	#requireKv(item: InboxItem): KV | null {
-		if (this.#kv) return this.#kv;
+	/** The bucket, waiting for it to open if a person acts on a card that arrived first. */
+	async #requireKv(item: InboxItem): Promise<KV | null> {
+		const kv = await this.#kv;
+		if (kv) return kv;
+		const reason = this.status.state === 'unavailable' ? ` ${this.status.reason}` : '';
 		this.#say(
 			item,
 			'error',
-			this.status.state === 'unavailable'
-				? `Answering needs JetStream on the server, so that two people never answer the same question. ${this.status.reason}`
-				: 'The inbox is still loading; try again in a moment.'
+			`Answering needs JetStream on the server, so that two people never answer the same question.${reason}`
 		);
 		return null;
 	}
@@ -216,7 +218,8 @@ export class InboxState {
 		this.feedback = withEntry(this.feedback, item.key, { tone, text });
 	}
 
-	async #load(me: AgentIdentity) {
+	/** Opens the bucket and starts watching claims and answers, then replays the kept questions. */
+	async #open(me: AgentIdentity): Promise<KV | null> {
 		this.status = { state: 'loading' };
 		try {
 			const kv = await openInbox(this.#bus.nats);
@@ -230,21 +233,33 @@ export class InboxState {
 				}
 			});
 			this.#stops.push(stopWatching);
-			const replayed = await replayInbox(this.#bus.nats);
+			void this.#replay(me);
+			return kv;
+		} catch (error) {
+			this.#unavailable(error);
+			return null;
+		}
+	}
+
+	async #replay(me: AgentIdentity) {
+		try {
 			const items: InboxItem[] = [];
-			for (const m of replayed) {
+			for (const m of await replayInbox(this.#bus.nats)) {
 				const item = itemFromMessage(decode(m.subject, m.data), m.subject, null, m.at, me);
 				if (item) items.push(item);
 			}
 			this.items = addItems(this.items, items);
-			this.#kv = kv;
 			this.status = { state: 'ready' };
 		} catch (error) {
-			const detail = error instanceof Error ? error.message : String(error);
-			this.status = {
-				state: 'unavailable',
-				reason: `The inbox could not open its JetStream storage (${detail}). Questions still arrive live, but are not kept; start the server with JetStream (npm start does).`
-			};
+			this.#unavailable(error);
 		}
+	}
+
+	#unavailable(error: unknown) {
+		const detail = error instanceof Error ? error.message : String(error);
+		this.status = {
+			state: 'unavailable',
+			reason: `The inbox could not open its JetStream storage (${detail}). Questions still arrive live, but are not kept; start the server with JetStream (npm start does).`
+		};
 	}
 }
