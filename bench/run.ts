@@ -3,14 +3,13 @@
  * @nats-io/nats-core client in the same browser and the same run. Prints a table; `--out FILE`
  * writes the JSON the benchmarks issue specifies. See docs/benchmarks.md.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { connect } from '@nats-io/transport-node';
 import { chromium, type Page } from '@playwright/test';
-import { freeSettings } from '../tests/helpers/nats-server';
+import { startSwitchboard } from '../tests/helpers/switchboard';
 import { seedHeartbeat, seedQuestion, seedStatusUpdate } from '../src/lib/protocol/fixtures';
 
 const INGEST_MESSAGES = 20_000;
@@ -23,40 +22,6 @@ const percentile = (values: number[], p: number) => {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-async function startSwitchboard() {
-	const settings = await freeSettings();
-	const child = spawn(process.execPath, ['scripts/start.js'], {
-		env: {
-			...process.env,
-			SWITCHBOARD_HTTP_PORT: String(settings.httpPort),
-			SWITCHBOARD_WS_PORT: String(settings.wsPort),
-			SWITCHBOARD_NATS_PORT: String(settings.natsPort),
-			SWITCHBOARD_MONITOR_PORT: String(settings.monitorPort),
-			SWITCHBOARD_DATA_DIR: settings.dataDir
-		},
-		stdio: ['ignore', 'pipe', 'inherit']
-	});
-	await new Promise<void>((resolve, reject) => {
-		let out = '';
-		child.stdout.on('data', (chunk: Buffer) => {
-			out += chunk.toString();
-			if (out.includes('Switchboard is running.')) resolve();
-		});
-		child.once('exit', (code) => reject(new Error(`npm start exited (${code}):\n${out}`)));
-	});
-	return {
-		app: `http://localhost:${settings.httpPort}`,
-		ws: `ws://localhost:${settings.wsPort}`,
-		nats: `nats://127.0.0.1:${settings.natsPort}`,
-		stop: async () => {
-			const exited = new Promise((resolve) => child.once('exit', resolve));
-			child.kill('SIGTERM');
-			await exited;
-			fs.rmSync(settings.dataDir, { recursive: true, force: true });
-		}
-	};
-}
 
 /** Records the longest gap between animation frames from now until `stop` is called in the page. */
 async function watchFrames(page: Page) {
