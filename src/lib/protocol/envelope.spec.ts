@@ -121,3 +121,23 @@ describe('createEnvelope and encodeEnvelope', () => {
 		);
 	});
 });
+
+describe('readPresenceFields', () => {
+	it('takes each presence key that has the right type, and ignores the rest', async () => {
+		const { readPresenceFields } = await import('./presence');
+		expect(
+			readPresenceFields({ kind: 'human', name: 'Ada', team: 'platform', capabilities: ['review'] })
+		).toEqual({
+			kind: 'human',
+			name: 'Ada',
+			team: 'platform',
+			capabilities: ['review']
+		});
+		expect(readPresenceFields({ kind: 'robot', name: 42, capabilities: ['a', 1], status: 'alive' })).toEqual({
+			kind: undefined,
+			name: undefined,
+			team: undefined,
+			capabilities: undefined
+		});
+	});
+});

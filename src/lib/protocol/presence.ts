@@ -2,7 +2,6 @@
  * How a Switchboard participant (a person, or an agent hosted in a page) shows itself on the bus, in
  * both seed dialects, and how a roster is handed to Volta Shell agents. See docs/protocol.md §5.
  */
-import { z } from 'zod';
 import { formatIsoTimestamp } from './timestamps';
 
 export const AGENT_KINDS = ['human', 'browser', 'external'] as const;
@@ -17,13 +16,30 @@ export interface AgentIdentity {
 	capabilities: string[];
 }
 
-/** Presence keys Switchboard adds to seed content; the seed ignores keys it does not know. */
-export const PresenceFieldsSchema = z.looseObject({
-	kind: z.enum(AGENT_KINDS).optional(),
-	name: z.string().optional(),
-	team: z.string().optional(),
-	capabilities: z.array(z.string()).optional()
-});
+export interface PresenceFields {
+	kind?: AgentKind;
+	name?: string;
+	team?: string;
+	capabilities?: string[];
+}
+
+/**
+ * The presence keys Switchboard adds to seed content (the seed ignores keys it does not know), each
+ * taken only when it has the right type. Read by hand, not by a schema: the roster calls this for
+ * every envelope on the bus (docs/benchmarks.md).
+ */
+export function readPresenceFields(content: Record<string, unknown>): PresenceFields {
+	const { kind, name, team, capabilities } = content;
+	return {
+		kind: (AGENT_KINDS as readonly unknown[]).includes(kind) ? (kind as AgentKind) : undefined,
+		name: typeof name === 'string' ? name : undefined,
+		team: typeof team === 'string' ? team : undefined,
+		capabilities:
+			Array.isArray(capabilities) && capabilities.every((c) => typeof c === 'string')
+				? (capabilities as string[])
+				: undefined
+	};
+}
 
 /** The status values that say an agent has left (ours, and the seed's own stop). */
 export const LEAVING_STATUSES = ['offline', 'stopped', 'stopping'] as const;

@@ -7,7 +7,7 @@ import {
 	decode,
 	summarize,
 	LEAVING_STATUSES,
-	PresenceFieldsSchema,
+	readPresenceFields,
 	type AgentKind,
 	type Decoded,
 	type ListedAgent,
@@ -70,13 +70,6 @@ export interface Sighting {
 	message: RecentMessage;
 }
 
-function presenceFields(content: Record<string, unknown>) {
-	const parsed = PresenceFieldsSchema.safeParse(content);
-	if (!parsed.success) return {};
-	const { kind, name, team, capabilities } = parsed.data;
-	return { kind, name, team, capabilities };
-}
-
 const isLeaving = (status: unknown) =>
 	typeof status === 'string' && (LEAVING_STATUSES as readonly string[]).includes(status);
 
@@ -97,7 +90,7 @@ export function sightingOf(
 			dialect: 'seed',
 			at,
 			message,
-			...presenceFields(content)
+			...readPresenceFields(content)
 		};
 		const status = typeof content.status === 'string' ? content.status : undefined;
 		const workStream = typeof content.work_stream_id === 'string' ? content.work_stream_id : undefined;
