@@ -232,8 +232,11 @@ export async function ask(
 		};
 		const poll = setInterval(() => void check(), 5_000);
 		stops.push(() => clearInterval(poll));
+		// Stopped with the ask: a long-lived agent that asks often must not pile up status listeners.
+		const statuses = nc.status();
+		stops.push(() => (statuses as { stop?: () => void }).stop?.());
 		void (async () => {
-			for await (const status of nc.status()) if (status.type === 'reconnect') void check();
+			for await (const status of statuses) if (status.type === 'reconnect') void check();
 		})();
 		void nc
 			.closed()

@@ -110,6 +110,17 @@ describe('ask', () => {
 		await human.waitFor(question);
 	});
 
+	it('leaves no status listener behind after each ask', async () => {
+		const agent = await agentOn(natsUrl);
+		// nats-core's own list of status listeners: the one place such a leak shows.
+		const listeners = () =>
+			(agent.nc as unknown as { protocol: { listeners: unknown[] } }).protocol.listeners.length;
+		const before = listeners();
+		for (let i = 0; i < 3; i++)
+			await agent.ask(`Leak check ${unique()}`, { timeoutMs: 200 }).catch(() => undefined);
+		await until(() => listeners() === before, 'the status listeners to be released');
+	});
+
 	it('picks up after a restart: asking again with the same id does not ask twice, and gets the answer', async () => {
 		const id = `release-${unique()}`;
 		const question = `Release notes OK? ${id}`;

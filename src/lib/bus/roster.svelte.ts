@@ -16,6 +16,7 @@ import {
 	type Sighting
 } from '$lib/roster/roster';
 import type { BusConnection } from './connection.svelte';
+import { nextFrame } from './frame';
 import type { TrafficFeed } from './traffic.svelte';
 
 export type HistoryStatus =
@@ -112,8 +113,7 @@ export class RosterState {
 			this.#pending = [];
 			this.apply(batch);
 		};
-		if (typeof requestAnimationFrame === 'function' && !document.hidden) requestAnimationFrame(flush);
-		else setTimeout(flush, 50);
+		nextFrame(flush);
 	}
 
 	#answerListAgents(data: Uint8Array, respond: (data: Uint8Array) => boolean) {

@@ -6,6 +6,7 @@ import { untrack } from 'svelte';
 import { covers, isValidPattern, TRAFFIC_SUBJECTS } from '$lib/protocol';
 
 import type { BusConnection } from './connection.svelte';
+import { nextFrame, type Schedule } from './frame';
 import { Ring } from './ring';
 import {
 	isFilterEmpty,
@@ -14,15 +15,6 @@ import {
 	type TrafficEntry,
 	type TrafficFilter
 } from './traffic';
-
-type Schedule = (flush: () => void) => void;
-
-const nextFrame: Schedule = (flush) => {
-	// A hidden tab gets no animation frames; a timer keeps the counts moving there.
-	if (typeof requestAnimationFrame === 'function' && !(typeof document !== 'undefined' && document.hidden)) {
-		requestAnimationFrame(flush);
-	} else setTimeout(flush, 100);
-};
 
 export const CAPACITY_CHOICES = [1_000, 10_000, 100_000] as const;
 

@@ -125,6 +125,15 @@ export interface Responder {
 	name: string;
 }
 
+/** The optional parts of an answer, only those given, for both dialects' formats. */
+function answerExtras(answer: HumanAnswer): Partial<Pick<HumanAnswer, 'choice' | 'fields' | 'decision'>> {
+	return {
+		...(answer.choice !== undefined ? { choice: answer.choice } : {}),
+		...(answer.fields !== undefined ? { fields: answer.fields } : {}),
+		...(answer.decision !== undefined ? { decision: answer.decision } : {})
+	};
+}
+
 /** The seed ANSWER envelope: `answer`, `question_id` and who answered, with the question's correlation id. */
 export function createAnswerEnvelope(
 	question: AgentMessage,
@@ -140,9 +149,7 @@ export function createAnswerEnvelope(
 			answer: answer.text,
 			question_id: seedQuestionId(question),
 			answered_by: { id: by.id, name: by.name },
-			...(answer.choice !== undefined ? { choice: answer.choice } : {}),
-			...(answer.fields !== undefined ? { fields: answer.fields } : {}),
-			...(answer.decision !== undefined ? { decision: answer.decision } : {})
+			...answerExtras(answer)
 		},
 		correlationId: question.correlation_id,
 		now
@@ -167,9 +174,7 @@ export function createVoltaResponse(
 			responseTime: now.toISOString(),
 			question_id: voltaQuestionId(query),
 			answered_by: by,
-			...(answer.choice !== undefined ? { choice: answer.choice } : {}),
-			...(answer.fields !== undefined ? { fields: answer.fields } : {}),
-			...(answer.decision !== undefined ? { decision: answer.decision } : {})
+			...answerExtras(answer)
 		},
 		now
 	});
