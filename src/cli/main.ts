@@ -329,12 +329,8 @@ async function agentsCommand(values: Values): Promise<number> {
 				callback: (error, msg) => {
 					if (error) return;
 					const decoded = decode(msg.subject, msg.data);
-					const sighting = sightingOf(
-						decoded,
-						summarize(decoded, () => ''),
-						msg.subject,
-						Date.now()
-					);
+					const sighting = sightingOf(decoded, msg.subject, Date.now());
+
 					if (sighting) roster = applySightings(roster, [sighting]);
 				}
 			});

@@ -59,7 +59,8 @@ export class RosterState {
 		this.stop();
 		this.#stops.push(
 			this.#feed.listen((entry) => {
-				const sighting = sightingOf(entry.decoded, entry.summary, entry.subject, entry.receivedAt);
+				const sighting = sightingOf(entry.decoded, entry.subject, entry.receivedAt, () => entry.summary);
+
 				if (sighting) this.#queue(sighting);
 			})
 		);

@@ -48,6 +48,17 @@ describe('matchesFilter', () => {
 		expect(isFilterEmpty({ invalidOnly: true })).toBe(false);
 	});
 
+	it('keeps its own copy of each payload: the client reusing its buffer changes nothing kept', () => {
+		const buffer = jsonBytes(seedStatusUpdate());
+		const first = toTrafficEntry(4, 'orchestrator.broadcast.status_update', buffer, null, 4);
+		const before = new TextDecoder().decode(first.data);
+		const second = toTrafficEntry(5, 'orchestrator.broadcast.status_update', buffer.slice(), null, 5);
+		buffer.fill(0x21);
+		expect(new TextDecoder().decode(first.data)).toBe(before);
+		expect(new TextDecoder().decode(second.data)).toBe(before);
+		expect(first.summary.valid).toBe(true);
+	});
+
 	it('keeps a bounded copy of the payload and the headers', () => {
 		const big = new Uint8Array(200_000).fill(0x20);
 		const item = toTrafficEntry(3, 'agent.announce', big, null, 3, [['Nats-Msg-Id', 'x']]);

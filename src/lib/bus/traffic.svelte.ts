@@ -18,6 +18,15 @@ import {
 
 export const CAPACITY_CHOICES = [1_000, 10_000, 100_000] as const;
 
+/**
+ * In a flood (this many messages in one frame, ~3,000 a second) the list is redrawn at most every
+ * FLOOD_REDRAW_MS instead of every frame: nobody reads 3,000 lines a second, and each redraw is
+ * layout and paint the page then cannot spend taking messages in. Counts still move every frame,
+ * and the list catches up on the first quiet frame.
+ */
+export const FLOOD_PER_FRAME = 50;
+export const FLOOD_REDRAW_MS = 100;
+
 /** What the list shows: a count and random access, so a virtual list reads only the rows on screen. */
 export interface TrafficRows {
 	count: number;
@@ -62,12 +71,20 @@ export class TrafficFeed {
 	#invalidSeen = 0;
 	#bus: BusConnection;
 	#schedule: Schedule;
+	#clock: () => number;
+	/** When the list was last redrawn, and whether it is behind what has arrived. */
+	#redrawnAt = -Infinity;
+	#behind = false;
 
-	constructor(bus: BusConnection, options: { limit?: number; schedule?: Schedule } = {}) {
+	constructor(
+		bus: BusConnection,
+		options: { limit?: number; schedule?: Schedule; clock?: () => number } = {}
+	) {
 		this.#bus = bus;
 		this.capacity = options.limit ?? 10_000;
 		this.#ring = new Ring<TrafficEntry>(this.capacity);
 		this.#schedule = options.schedule ?? nextFrame;
+		this.#clock = options.clock ?? (() => performance.now());
 	}
 
 	/** Newest first: everything kept now (for tests and copying; the view uses `rows`). */
@@ -160,21 +177,38 @@ export class TrafficFeed {
 		this.#ring.push(entry);
 		for (const listener of this.#listeners) listener(entry);
 		this.#seen += 1;
-		if (!entry.summary.valid) this.#invalidSeen += 1;
+		if (!entry.valid) this.#invalidSeen += 1;
+
 		this.#pendingCount += 1;
-		if (!this.#scheduled) {
-			this.#scheduled = true;
-			this.#schedule(() => this.#flush());
-		}
+		this.#scheduleFlush();
+	}
+
+	#scheduleFlush() {
+		if (this.#scheduled) return;
+		this.#scheduled = true;
+		this.#schedule(() => this.#flush());
 	}
 
 	#flush() {
 		this.#scheduled = false;
-		if (this.#pendingCount === 0) return;
-		if (this.paused) this.arrivedWhilePaused += this.#pendingCount;
+		const arrived = this.#pendingCount;
+		if (arrived === 0 && !this.#behind) return;
 		this.#pendingCount = 0;
-		this.total = this.#seen;
-		this.invalid = this.#invalidSeen;
-		if (!this.paused) this.version += 1;
+		if (arrived > 0) {
+			if (this.paused) this.arrivedWhilePaused += arrived;
+			this.total = this.#seen;
+			this.invalid = this.#invalidSeen;
+		}
+		if (this.paused) return;
+		const now = this.#clock();
+		if (arrived >= FLOOD_PER_FRAME && now - this.#redrawnAt < FLOOD_REDRAW_MS) {
+			// Flooding and redrawn moments ago: stay behind, and look again next frame.
+			this.#behind = true;
+			this.#scheduleFlush();
+			return;
+		}
+		this.#behind = false;
+		this.#redrawnAt = now;
+		this.version += 1;
 	}
 }

@@ -1,24 +1,73 @@
 /** The traffic list as plain data: every message seen, decoded and summarised, newest first, bounded. */
-import { decode, subjectMatches, summarize, type Decoded, type MessageSummary } from '$lib/protocol';
+import { decode, isValid, subjectMatches, summarize, type Decoded, type MessageSummary } from '$lib/protocol';
 
 /** How much of a payload is kept for the detail view: enough for any real envelope, bounded for 1 MB floods. */
 export const KEPT_BYTES = 64 * 1024;
 
 export interface TrafficEntry {
 	/** Arrival order in this page; keys the list. */
-	id: number;
-	subject: string;
-	reply: string | null;
-	size: number;
-	receivedAt: number;
-	decoded: Decoded;
-	summary: MessageSummary;
+	readonly id: number;
+	readonly subject: string;
+	readonly reply: string | null;
+	readonly size: number;
+	readonly receivedAt: number;
+	readonly decoded: Decoded;
+	/** Valid in both senses the summary gives: decoded, and content of the documented shape. */
+	readonly valid: boolean;
+	/** The line a list shows; worked out the first time it is read (most messages never are). */
+	readonly summary: MessageSummary;
 	/** The payload's first KEPT_BYTES bytes (a copy: the client's read buffer is not pinned). */
-	data: Uint8Array;
-	headers: Array<[string, string]>;
+	readonly data: Uint8Array;
+	readonly headers: Array<[string, string]>;
 }
 
 const lossyText = new TextDecoder('utf-8');
+
+/**
+ * Copies of small payloads, packed into shared slabs: one `slice()` per message allocated a buffer
+ * each. A slab is never reused, only dropped, so a kept copy never changes; a full slab is freed by
+ * the garbage collector once the ring has let go of every message in it.
+ */
+const SLAB_BYTES = 256 * 1024;
+const SLABBED_UP_TO = 8 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+function keptCopy(data: Uint8Array): Uint8Array {
+	const kept = data.length > KEPT_BYTES ? data.subarray(0, KEPT_BYTES) : data;
+	if (kept.length > SLABBED_UP_TO) return kept.slice();
+	if (slabUsed + kept.length > SLAB_BYTES) {
+		slab = new Uint8Array(SLAB_BYTES);
+		slabUsed = 0;
+	}
+	const copy = slab.subarray(slabUsed, slabUsed + kept.length);
+	copy.set(kept);
+	slabUsed += kept.length;
+	return copy;
+}
+
+class DecodedEntry implements TrafficEntry {
+	readonly valid: boolean;
+	#summary: MessageSummary | null = null;
+
+	constructor(
+		readonly id: number,
+		readonly subject: string,
+		readonly reply: string | null,
+		readonly size: number,
+		readonly receivedAt: number,
+		readonly decoded: Decoded,
+		readonly data: Uint8Array,
+		readonly headers: Array<[string, string]>
+	) {
+		this.valid = isValid(decoded);
+	}
+
+	get summary(): MessageSummary {
+		// Only an invalid message needs its raw text, and only its head: a 1 MB payload is cut early.
+		return (this.#summary ??= summarize(this.decoded, () => lossyText.decode(this.data.subarray(0, 4096))));
+	}
+}
 
 export function toTrafficEntry(
 	id: number,
@@ -28,20 +77,16 @@ export function toTrafficEntry(
 	receivedAt: number,
 	headers: Array<[string, string]> = []
 ): TrafficEntry {
-	const decoded = decode(subject, data);
-	// Only an invalid message needs its raw text, and only its head: a 1 MB payload is cut early.
-	const summary = summarize(decoded, () => lossyText.decode(data.subarray(0, 4096)));
-	return {
+	return new DecodedEntry(
 		id,
 		subject,
 		reply,
-		size: data.length,
+		data.length,
 		receivedAt,
-		decoded,
-		summary,
-		data: data.slice(0, KEPT_BYTES),
+		decode(subject, data),
+		keptCopy(data),
 		headers
-	};
+	);
 }
 
 export interface TrafficFilter {
@@ -67,8 +112,8 @@ export function isFilterEmpty(filter: TrafficFilter): boolean {
 }
 
 export function matchesFilter(entry: TrafficEntry, filter: TrafficFilter): boolean {
+	if (filter.invalidOnly && entry.valid) return false;
 	const s = entry.summary;
-	if (filter.invalidOnly && s.valid) return false;
 	if (filter.type && s.type !== filter.type) return false;
 	if (filter.from && !(s.from ?? '').toLowerCase().includes(filter.from.toLowerCase())) return false;
 	if (filter.to && !(s.to ?? '').toLowerCase().includes(filter.to.toLowerCase())) return false;

@@ -3,7 +3,13 @@
  * UI lists, counts and explains.
  */
 import type { z } from 'zod';
-import { AgentMessageSchema, checkContent, type AgentMessage, type ContentCheck } from './envelope';
+import {
+	AgentMessageSchema,
+	checkContent,
+	readEnvelope,
+	type AgentMessage,
+	type ContentCheck
+} from './envelope';
 import { describeIssues } from './issues';
 import { parseSubject, type Route, type SeedRoute, type VoltaRoute } from './subjects';
 import {
@@ -62,14 +68,20 @@ export function decodeEnvelope(
 ): { ok: true; envelope: AgentMessage; content: ContentCheck } | { ok: false; reason: string } {
 	const json = parseJson(data);
 	if (!json.ok) return json;
-	const parsed = AgentMessageSchema.safeParse(json.value);
-	if (!parsed.success)
-		return { ok: false, reason: `not a seed envelope: ${describeIssues(parsed.error, json.value)}` };
-	return {
-		ok: true,
-		envelope: parsed.data,
-		content: checkContent(parsed.data.message_type, parsed.data.content)
-	};
+	const read = envelopeOf(json.value);
+	if (!read.ok) return read;
+	const { envelope } = read;
+	return { ok: true, envelope, content: checkContent(envelope.message_type, envelope.content) };
+}
+
+/** The seed envelope in a JSON value: by hand when it is well formed, else the schema says why not. */
+function envelopeOf(value: unknown): { ok: true; envelope: AgentMessage } | { ok: false; reason: string } {
+	const envelope = readEnvelope(value);
+	if (envelope) return { ok: true, envelope };
+	const parsed = AgentMessageSchema.safeParse(value);
+	return parsed.success
+		? { ok: true, envelope: parsed.data }
+		: { ok: false, reason: `not a seed envelope: ${describeIssues(parsed.error, value)}` };
 }
 
 /** Decodes a message from either seed system by its subject. */
@@ -86,10 +98,10 @@ export function decode(subject: string, data: Uint8Array): Decoded {
 }
 
 function decodeSeed(route: SeedRoute, value: unknown): Decoded {
-	const parsed = AgentMessageSchema.safeParse(value);
-	if (!parsed.success)
-		return { ok: false, route, reason: `not a seed envelope: ${describeIssues(parsed.error, value)}` };
-	const envelope = parsed.data;
+	const read = envelopeOf(value);
+	if (!read.ok) return { ok: false, route, reason: read.reason };
+	const { envelope } = read;
+
 	if (route.kind !== 'seed.queue' && route.type !== envelope.message_type) {
 		return {
 			ok: false,

@@ -5,8 +5,11 @@ import {
 	createEnvelope,
 	encodeEnvelope,
 	EnvelopeError,
+	HeartbeatContentSchema,
 	MESSAGE_TYPES,
-	newCorrelationId
+	newCorrelationId,
+	readEnvelope,
+	StatusUpdateContentSchema
 } from './envelope';
 import { seedBlocker, seedHeartbeat, seedQuestion, seedReceiverAccepts, seedStatusUpdate } from './fixtures';
 
@@ -42,6 +45,55 @@ describe('AgentMessageSchema', () => {
 		);
 		expect(AgentMessageSchema.safeParse(seedStatusUpdate({ timestamp: 'now' })).success).toBe(false);
 		expect(AgentMessageSchema.safeParse(seedStatusUpdate({ content: 'started' })).success).toBe(false);
+	});
+});
+
+describe('readEnvelope (the hand-written fast path)', () => {
+	const valid = seedStatusUpdate();
+	const variants: Array<[string, unknown]> = [
+		['the fixture', valid],
+		['no to_agent or correlation_id', { ...valid, to_agent: undefined, correlation_id: undefined }],
+		['a direct message', { ...valid, to_agent: 'qa-1', correlation_id: 'c-1' }],
+		['extra keys', { ...valid, priority: 3 }],
+		['an empty from_agent', { ...valid, from_agent: '' }],
+		['a numeric from_agent', { ...valid, from_agent: 7 }],
+		['a numeric to_agent', { ...valid, to_agent: 7 }],
+		['an unknown type', { ...valid, message_type: 'gossip' }],
+		['array content', { ...valid, content: [] }],
+		['null content', { ...valid, content: null }],
+		['string content', { ...valid, content: 'hi' }],
+		['a bad timestamp', { ...valid, timestamp: 'yesterday' }],
+		['February 30th', { ...valid, timestamp: '2026-02-30T10:00:00' }],
+		['a numeric timestamp', { ...valid, timestamp: 1_700_000_000 }],
+		['a numeric correlation_id', { ...valid, correlation_id: 5 }],
+		['an array', [valid]],
+		['null', null],
+		['a string', 'status_update']
+	];
+
+	it.each(variants)('agrees with the schema on %s', (_, input) => {
+		const json = JSON.parse(JSON.stringify(input ?? null)) as unknown;
+		const schema = AgentMessageSchema.safeParse(structuredClone(json));
+		const fast = readEnvelope(json);
+		if (schema.success) expect(fast).toEqual(schema.data);
+		else expect(fast).toBeNull();
+	});
+
+	it('never accepts what the schema rejects, for every type', () => {
+		for (const message_type of MESSAGE_TYPES) {
+			const input = { ...valid, message_type };
+			expect(readEnvelope(structuredClone(input))).toEqual(AgentMessageSchema.parse(input));
+		}
+	});
+
+	it('checks status_update and heartbeat content exactly as their schemas do', () => {
+		const contents = [{ status: 'alive' }, { status: 'started' }, { status: '' }, { status: 3 }, {}];
+		for (const content of contents) {
+			expect(checkContent('status_update', content).ok).toBe(
+				StatusUpdateContentSchema.safeParse(content).success
+			);
+			expect(checkContent('heartbeat', content).ok).toBe(HeartbeatContentSchema.safeParse(content).success);
+		}
 	});
 });
 

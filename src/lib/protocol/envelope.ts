@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { describeIssues } from './issues';
-import { formatSeedTimestamp, parseTimestamp } from './timestamps';
+import { formatSeedTimestamp, isTimestamp } from './timestamps';
 
 /** The 11 original message types, then the 7 added later: the Python receiver drops any other. */
 export const MESSAGE_TYPES = [
@@ -35,9 +35,7 @@ export function isMessageType(value: string): value is MessageType {
 	return (MESSAGE_TYPES as readonly string[]).includes(value);
 }
 
-export const TimestampSchema = z
-	.string()
-	.refine((text) => parseTimestamp(text) !== null, { message: 'is not an ISO 8601 timestamp' });
+export const TimestampSchema = z.string().refine(isTimestamp, { message: 'is not an ISO 8601 timestamp' });
 
 const ContentSchema = z.record(z.string(), z.unknown());
 
@@ -104,8 +102,39 @@ export const CONTENT_SCHEMAS = {
 
 export type ContentCheck = { ok: true } | { ok: false; reason: string };
 
+const HEARTBEAT_STATUSES: ReadonlySet<unknown> = new Set(HeartbeatContentSchema.shape.status.options);
+const MESSAGE_TYPE_SET: ReadonlySet<unknown> = new Set(MESSAGE_TYPES);
+
+/**
+ * The envelope schema's answer for the common case, checked by hand: heartbeats and status updates
+ * are most of the bus, and a schema parse of each cost more than reading it. Accepts only what
+ * `AgentMessageSchema` accepts (a test holds the two together); anything else returns null and goes
+ * to the schema, which says what is wrong. Fills the defaults in place, as the schema would.
+ */
+export function readEnvelope(value: unknown): AgentMessage | null {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+	const v = value as Record<string, unknown>;
+	const { from_agent, to_agent, message_type, content, timestamp, correlation_id } = v;
+	if (typeof from_agent !== 'string' || from_agent.length === 0) return null;
+	if (to_agent !== undefined && to_agent !== null && typeof to_agent !== 'string') return null;
+	if (!MESSAGE_TYPE_SET.has(message_type)) return null;
+	if (typeof content !== 'object' || content === null || Array.isArray(content)) return null;
+	if (Object.getPrototypeOf(content) !== Object.prototype) return null;
+	if (typeof timestamp !== 'string' || !isTimestamp(timestamp)) return null;
+	if (correlation_id !== undefined && correlation_id !== null && typeof correlation_id !== 'string')
+		return null;
+	if (to_agent === undefined) v.to_agent = null;
+	if (correlation_id === undefined) v.correlation_id = null;
+	return v as AgentMessage;
+}
+
 /** Checks an envelope's content against the documented shape for its type, if there is one. */
 export function checkContent(type: MessageType, content: Record<string, unknown>): ContentCheck {
+	// The two types that make up most traffic, by hand (they match their schemas exactly).
+	if (type === 'status_update' && typeof content.status === 'string' && content.status.length > 0)
+		return { ok: true };
+	if (type === 'heartbeat' && HEARTBEAT_STATUSES.has(content.status)) return { ok: true };
+
 	const schema = type in CONTENT_SCHEMAS ? CONTENT_SCHEMAS[type as keyof typeof CONTENT_SCHEMAS] : null;
 	if (!schema) return { ok: true };
 	const result = schema.safeParse(content);

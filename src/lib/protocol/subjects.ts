@@ -87,8 +87,24 @@ const VOLTA_AGENT_KINDS = {
 	message: 'volta.message'
 } as const;
 
-/** Says which seed subject this is and what it names; never throws. */
+/** Parsed subjects, by subject: a bus repeats a few hundred subjects endlessly. Bounded. */
+const parsedSubjects = new Map<string, RouteResult>();
+const PARSED_SUBJECTS_KEPT = 2_048;
+
+/** Says which seed subject this is and what it names; never throws. The result is frozen and shared. */
 export function parseSubject(subject: string): RouteResult {
+	let result = parsedSubjects.get(subject);
+	if (result) return result;
+	result = readSubject(subject);
+	if (result.ok) Object.freeze(result.route);
+	Object.freeze(result);
+	// Forgetting everything at the limit keeps this simple; a flood of distinct subjects costs a parse each.
+	if (parsedSubjects.size >= PARSED_SUBJECTS_KEPT) parsedSubjects.clear();
+	parsedSubjects.set(subject, result);
+	return result;
+}
+
+function readSubject(subject: string): RouteResult {
 	const tokens = subject.split('.');
 	if (!tokens.every(isValidToken))
 		return { ok: false, reason: `subject ${JSON.stringify(subject)} is malformed` };

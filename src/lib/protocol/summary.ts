@@ -85,7 +85,21 @@ function safeJson(value: unknown): string {
 	}
 }
 
+/** The message type in the sender's own words, without building the rest of the summary. */
+export function messageType(decoded: Decoded): string {
+	if (!decoded.ok) return typeOfRoute(decoded.route);
+	if (decoded.dialect === 'seed') return decoded.envelope.message_type;
+	const { payload } = decoded;
+	return payload.kind === 'message' ? payload.value.type : payload.kind;
+}
+
+/** Whether a message is valid: it decoded, and seed content has its documented shape. */
+export function isValid(decoded: Decoded): boolean {
+	return decoded.ok && (decoded.dialect !== 'seed' || decoded.content.ok);
+}
+
 /** Summarises a decoded message; `rawText` is only read for invalid ones. */
+
 export function summarize(decoded: Decoded, rawText: () => string): MessageSummary {
 	if (!decoded.ok) {
 		return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIsoTimestamp, formatSeedTimestamp, parseTimestamp } from './timestamps';
+import { formatIsoTimestamp, formatSeedTimestamp, isTimestamp, parseTimestamp } from './timestamps';
 
 describe('parseTimestamp', () => {
 	it('reads the seed’s zone-less timestamps as UTC', () => {
@@ -20,10 +20,25 @@ describe('parseTimestamp', () => {
 			'2025-12-07',
 			'2025-02-30T10:00:00',
 			'2025-12-07T25:00:00',
+			'2025-12-07T24:00:00',
+			'2025-12-07T23:60:00',
+			'2025-12-07T23:59:60',
+			'2025-04-31T10:00:00',
+			'2025-13-01T10:00:00',
+			'2025-00-10T10:00:00',
+			'2100-02-29T10:00:00',
+			'0099-01-01T10:00:00',
 			'1733409000'
 		]) {
 			expect(parseTimestamp(text), text).toBeNull();
+			expect(isTimestamp(text), text).toBe(false);
 		}
+	});
+
+	it('knows leap years', () => {
+		expect(parseTimestamp('2024-02-29T10:00:00')?.toISOString()).toBe('2024-02-29T10:00:00.000Z');
+		expect(parseTimestamp('2000-02-29T10:00:00')?.toISOString()).toBe('2000-02-29T10:00:00.000Z');
+		expect(isTimestamp('2024-02-29T10:00:00')).toBe(true);
 	});
 });
 

@@ -9,8 +9,17 @@
 const ISO_8601 =
 	/^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-/** Reads an ISO 8601 timestamp; zone-less means UTC. Returns null for anything else. */
-export function parseTimestamp(text: string): Date | null {
+const daysIn = (year: number, month: number) =>
+	month === 2
+		? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+			? 29
+			: 28
+		: [4, 6, 9, 11].includes(month)
+			? 30
+			: 31;
+
+/** The fields of an ISO 8601 timestamp, each in its range (no 30 February, no 24:00), or null. */
+function readFields(text: string) {
 	const match = ISO_8601.exec(text.trim());
 	if (!match) return null;
 	const [, y, mo, d, h, mi, s = '0', fraction = '', zone = 'Z'] = match;
@@ -20,21 +29,25 @@ export function parseTimestamp(text: string): Date | null {
 	const hour = Number(h);
 	const minute = Number(mi);
 	const second = Number(s);
-	const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
-	const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-	const check = new Date(utc);
-	// Date.UTC rolls 2025-02-30 over into March; a real timestamp never needs that.
-	if (
-		check.getUTCFullYear() !== year ||
-		check.getUTCMonth() !== month - 1 ||
-		check.getUTCDate() !== day ||
-		check.getUTCHours() !== hour ||
-		check.getUTCMinutes() !== minute ||
-		check.getUTCSeconds() !== second
-	) {
-		return null;
-	}
-	return new Date(utc - zoneOffsetMinutes(zone) * 60_000);
+	// Date.UTC would read years 0–99 as 1900–1999: no agent writes them.
+	if (year < 100) return null;
+	if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
+	if (hour > 23 || minute > 59 || second > 59) return null;
+	return { year, month, day, hour, minute, second, fraction, zone };
+}
+
+/** Whether `text` is a timestamp `parseTimestamp` reads, without building the date (checked per message). */
+export function isTimestamp(text: string): boolean {
+	return readFields(text) !== null;
+}
+
+/** Reads an ISO 8601 timestamp; zone-less means UTC. Returns null for anything else. */
+export function parseTimestamp(text: string): Date | null {
+	const f = readFields(text);
+	if (!f) return null;
+	const millis = Number(f.fraction.padEnd(3, '0').slice(0, 3));
+	const utc = Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, millis);
+	return new Date(utc - zoneOffsetMinutes(f.zone) * 60_000);
 }
 
 function zoneOffsetMinutes(zone: string): number {

@@ -26,12 +26,7 @@ const T0 = Date.parse('2026-11-21T20:00:00Z');
 function see(subject: string, payload: unknown, at = T0): Sighting {
 	const data = jsonBytes(payload);
 	const decoded = decode(subject, data);
-	const sighting = sightingOf(
-		decoded,
-		summarize(decoded, () => ''),
-		subject,
-		at
-	);
+	const sighting = sightingOf(decoded, subject, at);
 	if (!sighting) throw new Error(`no sighting from ${subject}`);
 	return sighting;
 }
@@ -131,14 +126,7 @@ describe('building the roster from traffic', () => {
 	it('ignores invalid messages', () => {
 		const data = new TextEncoder().encode('nope');
 		const decoded = decode('agent.announce', data);
-		expect(
-			sightingOf(
-				decoded,
-				summarize(decoded, () => 'nope'),
-				'agent.announce',
-				T0
-			)
-		).toBeNull();
+		expect(sightingOf(decoded, 'agent.announce', T0)).toBeNull();
 	});
 });
 
