@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, summarize } from '$lib/protocol';
+import { decode } from '$lib/protocol';
 import {
 	jsonBytes,
 	seedHeartbeat,
