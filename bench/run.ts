@@ -13,6 +13,7 @@ import { startSwitchboard } from '../tests/helpers/switchboard';
 import { seedHeartbeat, seedQuestion, seedStatusUpdate } from '../src/lib/protocol/fixtures';
 
 const INGEST_MESSAGES = 20_000;
+const INGEST_ROUNDS = 3;
 const QUESTIONS = 200;
 const ANSWERS = 50;
 const ROSTER_AGENTS = 1_000;
@@ -78,56 +79,106 @@ async function main() {
 		);
 		const payload = new TextEncoder().encode(envelope);
 
+		const burst = async () => {
+			const start = Date.now();
+			for (let i = 0; i < INGEST_MESSAGES; i++)
+				agent.publish('orchestrator.broadcast.status_update', payload);
+			await agent.flush();
+			return start;
+		};
+
 		// Raw client baseline, alone in its page.
-		const raw = await context.newPage();
-		await raw.goto(`${server.app}/bench/raw?server=${encodeURIComponent(server.ws)}`);
-		await raw.getByText('ready').waitFor();
-		const rawStart = Date.now();
-		for (let i = 0; i < INGEST_MESSAGES; i++) agent.publish('orchestrator.broadcast.status_update', payload);
-		await agent.flush();
-		const rawEnd = await raw.evaluate(
-			(n) =>
-				new Promise<number>((resolve) => {
-					const counter = (window as unknown as { __raw: { counter: { count: number; at: number } } }).__raw
-						.counter;
-					const check = () => (counter.count >= n ? resolve(counter.at) : setTimeout(check, 5));
-					check();
-				}),
-			INGEST_MESSAGES
-		);
-		const rtts: number[] = [];
-		for (let i = 0; i < 20; i++)
-			rtts.push(
-				await raw.evaluate(() => (window as unknown as { __raw: { rtt(): Promise<number> } }).__raw.rtt())
+		const rawBurst = async () => {
+			const raw = await context.newPage();
+			await raw.goto(`${server.app}/bench/raw?server=${encodeURIComponent(server.ws)}`);
+			await raw.getByText('ready').waitFor();
+			const start = await burst();
+			const end = await raw.evaluate(
+				(n) =>
+					new Promise<number>((resolve) => {
+						const counter = (window as unknown as { __raw: { counter: { count: number; at: number } } }).__raw
+							.counter;
+						const check = () => (counter.count >= n ? resolve(counter.at) : setTimeout(check, 5));
+						check();
+					}),
+				INGEST_MESSAGES
 			);
-		await raw.close();
+			return { page: raw, rate: INGEST_MESSAGES / ((end - start) / 1000) };
+		};
 
-		// The app: decode, validate, store, render.
+		// The app: decode, validate, store, render; a fresh page each round, like the raw client's.
+		const appBurst = async () => {
+			const page = await context.newPage();
+			await page.goto(`${server.app}/?server=${encodeURIComponent(server.ws)}&name=Bench`);
+			await page.getByRole('button', { name: 'Join' }).click();
+			await page.getByRole('status').first().getByText('connected').waitFor();
+			await page.waitForTimeout(500);
+			const stopFrames = await watchFrames(page);
+			const start = await burst();
+			const end = await page.evaluate(
+				(n) =>
+					new Promise<number>((resolve) => {
+						const check = () => {
+							const el = document.querySelector<HTMLElement>('[data-total]');
+							if (el && Number(el.dataset.total) >= n) resolve(Date.now());
+							else requestAnimationFrame(check);
+						};
+						check();
+					}),
+				INGEST_MESSAGES
+			);
+			return { page, rate: INGEST_MESSAGES / ((end - start) / 1000), gap: await stopFrames() };
+		};
+
+		// Alternating rounds, medians reported: one burst on this shared machine is too noisy to trust.
+		const rawRates: number[] = [];
+		const appRuns: Array<{ rate: number; gap: number }> = [];
+		const rtts: number[] = [];
+		const rawDelivery: number[] = [];
+		for (let r = 0; r < INGEST_ROUNDS; r++) {
+			const raw = await rawBurst();
+			rawRates.push(raw.rate);
+			if (r === 0) {
+				for (let i = 0; i < 20; i++)
+					rtts.push(
+						await raw.page.evaluate(() =>
+							(window as unknown as { __raw: { rtt(): Promise<number> } }).__raw.rtt()
+						)
+					);
+				// The floor under question_to_screen: one message, publish → the raw client's callback.
+				for (let i = 0; i < QUESTIONS; i++) {
+					const arrived = raw.page.evaluate(
+						() =>
+							new Promise<number>((resolve) => {
+								const counter = (window as unknown as { __raw: { counter: { count: number; at: number } } })
+									.__raw.counter;
+								const seen = counter.count;
+								const check = () => (counter.count > seen ? resolve(counter.at) : setTimeout(check, 1));
+								check();
+							})
+					);
+					await new Promise((resolve) => setTimeout(resolve, 5));
+					const sent = Date.now();
+					agent.publish('orchestrator.broadcast.question', JSON.stringify(seedQuestion()));
+					rawDelivery.push((await arrived) - sent);
+				}
+			}
+			await raw.page.close();
+			const app = await appBurst();
+			appRuns.push({ rate: app.rate, gap: app.gap });
+			await app.page.close();
+		}
+		const rawRate = percentile(rawRates, 50);
+		const medianApp = [...appRuns].sort((a, b) => a.rate - b.rate)[Math.floor(appRuns.length / 2)];
+		const appRate = medianApp.rate;
+		const ingestGap = Math.max(...appRuns.map((run) => run.gap));
+
+		// The rest runs in one app page.
 		const page = await context.newPage();
-
 		await page.goto(`${server.app}/?server=${encodeURIComponent(server.ws)}&name=Bench`);
 		await page.getByRole('button', { name: 'Join' }).click();
 		await page.getByRole('status').first().getByText('connected').waitFor();
 		await page.waitForTimeout(500);
-		const stopFrames = await watchFrames(page);
-		const appStart = Date.now();
-		for (let i = 0; i < INGEST_MESSAGES; i++) agent.publish('orchestrator.broadcast.status_update', payload);
-		await agent.flush();
-		const appEnd = await page.evaluate(
-			(n) =>
-				new Promise<number>((resolve) => {
-					const check = () => {
-						const el = document.querySelector<HTMLElement>('[data-total]');
-						if (el && Number(el.dataset.total) >= n) resolve(Date.now());
-						else requestAnimationFrame(check);
-					};
-					check();
-				}),
-			INGEST_MESSAGES
-		);
-		const ingestGap = await stopFrames();
-		const rawRate = INGEST_MESSAGES / ((rawEnd - rawStart) / 1000);
-		const appRate = INGEST_MESSAGES / ((appEnd - appStart) / 1000);
 
 		// A question published by an agent → on screen.
 		const toScreen: number[] = [];
@@ -136,10 +187,18 @@ async function main() {
 			const appeared = page.evaluate(
 				(text) =>
 					new Promise<number>((resolve) => {
-						const observer = new MutationObserver(() => {
-							if (document.body.textContent?.includes(text)) {
+						// Looks only at what changed: reading the whole page's text per mutation cost more
+						// than what it measured once the inbox held a hundred cards.
+						const observer = new MutationObserver((records) => {
+							const at = Date.now();
+							const shown = records.some((record) =>
+								record.type === 'characterData'
+									? record.target.textContent?.includes(text)
+									: [...record.addedNodes].some((node) => node.textContent?.includes(text))
+							);
+							if (shown) {
 								observer.disconnect();
-								resolve(Date.now());
+								resolve(at);
 							}
 						});
 						observer.observe(document.body, { childList: true, subtree: true, characterData: true });
@@ -189,7 +248,9 @@ async function main() {
 					})
 				)
 			);
+			// Oldest first: after 200 questions this card is far down the list, where a person scrolls.
 			const card = page.getByRole('article').filter({ hasText: marker });
+			await card.scrollIntoViewIfNeeded();
 			await card.getByRole('button', { name: 'yes' }).waitFor();
 			const clicked = await card.getByRole('button', { name: 'yes' }).evaluate((button) => {
 				const at = Date.now();
@@ -241,11 +302,21 @@ async function main() {
 			['ingest app msgs/s', String(results.ingest.app_msgs_per_s), ''],
 			['ingest raw msgs/s', String(results.ingest.raw_msgs_per_s), ''],
 			['ingest ratio', String(results.ingest.ratio), '≥ 0.8'],
+			[
+				'ingest rounds app / raw msgs/s',
+				`${appRuns.map((run) => Math.round(run.rate)).join(' ')} / ${rawRates.map(Math.round).join(' ')}`,
+				'medians above'
+			],
 			['ingest max frame gap ms', String(results.ingest.max_frame_gap_ms), ''],
 			[
 				'question_to_screen p50 / p99 ms',
 				`${results.question_to_screen_ms.p50} / ${results.question_to_screen_ms.p99}`,
 				'p99 ≤ 50'
+			],
+			[
+				'raw delivery p50 / p99 ms',
+				`${percentile(rawDelivery, 50)} / ${percentile(rawDelivery, 99)}`,
+				'floor: publish → raw callback'
 			],
 			[
 				'answer_roundtrip p50 / p99 ms',
@@ -261,7 +332,7 @@ async function main() {
 			`\nSwitchboard benchmark — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`
 		);
 		for (const [name, value, target] of rows)
-			console.log(`${name.padEnd(34)} ${value.padStart(14)}   ${target}`);
+			console.log(`${name.padEnd(34)} ${value.padStart(22)}   ${target}`);
 		if (outFile) fs.writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
 	} finally {
 		await agent.close();

@@ -88,17 +88,24 @@ test('two people race to answer: one answer reaches the agent, the other person 
 	await expect(card(ada, `${from} asks`)).toContainText(`${graceName} is on it.`);
 
 	// Both send at the same moment. The loser's card may already be gone when its click comes:
-	// then that person simply sees the question answered.
+	// then that person simply sees the question answered. The click is dispatched in the page, so a
+	// click that lands did reach the button (a pointer click can land where the card just was).
 	await card(ada, `${from} asks`).getByRole('textbox').fill('eu-west-1');
 	await card(grace, `${from} asks`).getByRole('textbox').fill('us-east-1');
 	const send = (page: Page) =>
 		card(page, `${from} asks`)
 			.getByRole('button', { name: 'Send answer' })
-			.click({ timeout: 3_000 })
-			.then(
-				() => true,
-				() => false
-			);
+			.evaluate(
+				(button) => {
+					// A button whose card just left the page submits nothing: that click did not land.
+					if (!button.isConnected) return false;
+					(button as HTMLButtonElement).click();
+					return true;
+				},
+				undefined,
+				{ timeout: 3_000 }
+			)
+			.catch(() => false);
 	const clicked = await Promise.all([send(ada), send(grace)]);
 	expect(clicked.some(Boolean)).toBe(true);
 	await expect.poll(() => answers.length).toBe(1);
@@ -200,5 +207,39 @@ test('a question with a form is validated before anything is sent', async ({ pag
 		answer: 'env=prod, replicas=3',
 		fields: { env: 'prod', replicas: 3 }
 	});
+	sub.unsubscribe();
+});
+
+test('a long inbox: a card far down the list gets its answer form when scrolled to, and the answer arrives', async ({
+	page
+}) => {
+	await joinAs(page, `Ada ${unique()}`);
+	const from = `busy-${unique()}`;
+	const answers: string[] = [];
+	const sub = agent.subscribe(`orchestrator.agent.${from}-last.answer`, {
+		callback: (_e, msg) => {
+			answers.push(msg.json<{ content: { answer: string } }>().content.answer);
+		}
+	});
+	for (let i = 0; i < 60; i++)
+		agent.publish(
+			'orchestrator.broadcast.question',
+			ask('orchestrator.broadcast.question', `${from}-${i}`, { question: `Item ${i}?`, options: ['ok'] })
+		);
+	await agent.flush();
+	await new Promise((resolve) => setTimeout(resolve, 50));
+	agent.publish(
+		'orchestrator.broadcast.question',
+		ask('orchestrator.broadcast.question', `${from}-last`, { question: 'The last one?', options: ['yes'] })
+	);
+	await agent.flush();
+
+	// Oldest first: the last question is below sixty cards, too far for its form to exist yet.
+	const last = card(page, `${from}-last asks`);
+	await expect(last).toContainText('The last one?');
+	await expect(last.getByRole('button', { name: 'yes' })).toHaveCount(0);
+	await last.scrollIntoViewIfNeeded();
+	await last.getByRole('button', { name: 'yes' }).click();
+	await expect.poll(() => answers).toEqual(['yes']);
 	sub.unsubscribe();
 });

@@ -11,6 +11,14 @@ test.afterAll(() => agent.close());
 
 const agents = (page: Page) => page.getByRole('list', { name: 'Agents on the bus' });
 const agentCard = (page: Page, name: string | RegExp) => agents(page).getByRole('button', { name });
+/**
+ * Searches the roster first, as a person would: the list renders only the rows in view, and with
+ * other tests' agents on the same bus (a fleet of 1,000 among them) a card may be far down it.
+ */
+async function findAgent(page: Page, search: string, name: string | RegExp) {
+	await page.getByRole('search', { name: 'Filter agents' }).getByRole('searchbox').fill(search);
+	return agentCard(page, name);
+}
 const unique = () => Math.random().toString(36).slice(2, 7);
 
 test('two people in two browsers see each other on the roster', async ({ browser }) => {
@@ -22,13 +30,17 @@ test('two people in two browsers see each other on the roster', async ({ browser
 	await joinAs(adaPage, adaName, 'platform');
 	await joinAs(gracePage, graceName);
 
-	await expect(agentCard(adaPage, new RegExp(`${graceName}.*online`))).toContainText('human');
-	await expect(agentCard(gracePage, new RegExp(`${adaName}.*online`))).toContainText('team platform');
-	await expect(agentCard(adaPage, new RegExp(`${adaName} \\(you\\)`))).toBeVisible();
+	await expect(await findAgent(adaPage, graceName, new RegExp(`${graceName}.*online`))).toContainText(
+		'human'
+	);
+	await expect(await findAgent(gracePage, adaName, new RegExp(`${adaName}.*online`))).toContainText(
+		'team platform'
+	);
+	await expect(await findAgent(adaPage, adaName, new RegExp(`${adaName} \\(you\\)`))).toBeVisible();
 
 	// Leaving is seen at once, not after the 90 s rule.
 	await gracePage.getByRole('button', { name: 'Leave' }).click();
-	await expect(agentCard(adaPage, new RegExp(`${graceName}.*offline`))).toBeVisible();
+	await expect(await findAgent(adaPage, graceName, new RegExp(`${graceName}.*offline`))).toBeVisible();
 	await ada.close();
 	await grace.close();
 });
@@ -57,8 +69,8 @@ test('a seed agent with a dotted id and a Volta agent show up, with their detail
 		jsonBytes(voltaHeartbeat({ agentId: voltaId, timestamp: new Date().toISOString() }))
 	);
 
-	await expect(agentCard(page, new RegExp(`${seedId}.*online`))).toContainText('external');
-	const volta = agentCard(page, new RegExp(`Claude ${voltaId}`));
+	await expect(await findAgent(page, seedId, new RegExp(`${seedId}.*online`))).toContainText('external');
+	const volta = await findAgent(page, voltaId, new RegExp(`Claude ${voltaId}`));
 	await expect(volta).toContainText('code, review');
 
 	await page.getByRole('search', { name: 'Filter agents' }).getByRole('searchbox').fill(seedId);
@@ -76,12 +88,14 @@ test('a tab opened later sees who is on the bus within a second', async ({ page 
 	agent.publish('orchestrator.broadcast.heartbeat', jsonBytes(seedHeartbeat({ from_agent: id })));
 	await agent.flush();
 	await joinAs(page, `Ada ${unique()}`);
-	await expect(agentCard(page, new RegExp(`${id}.*online`))).toBeVisible({ timeout: 1_000 });
+	await expect(await findAgent(page, id, new RegExp(`${id}.*online`))).toBeVisible({ timeout: 1_000 });
 });
 
 test('the demo crew starts as three agents in the page, and leaves when stopped', async ({ page }) => {
 	await joinAs(page, `Ada ${unique()}`);
 	await page.getByRole('button', { name: 'Start demo crew' }).click();
+	// Only the crew runs in a browser page: narrow the roster to them, as a person would.
+	await page.getByLabel('Kind').selectOption('browser');
 	for (const name of ['Architect', 'Parser developer', 'Decomposer']) {
 		await expect(agentCard(page, new RegExp(`^${name}.*online`))).toContainText('in a browser');
 	}
@@ -133,4 +147,28 @@ test('the heartbeat keeps its 30 s pace when the page’s own timers are throttl
 	expect(gap).toBeGreaterThan(25_000);
 	expect(gap).toBeLessThan(35_000);
 	sub.unsubscribe();
+});
+
+test('a fleet of 1,000 agents: only the rows in view exist, and search finds any one of them', async ({
+	page
+}) => {
+	await joinAs(page, `Ada ${unique()}`);
+	const fleet = `fleet-${unique()}`;
+	for (let i = 0; i < 1_000; i++)
+		agent.publish(
+			'orchestrator.broadcast.heartbeat',
+			jsonBytes(seedHeartbeat({ from_agent: `${fleet}-${i}` }))
+		);
+	await agent.flush();
+
+	await page.getByPlaceholder('Search name, id, team, capability').fill(fleet);
+	// Every one of them matches (the list says how many), yet only a screenful of rows exists.
+	await expect(agents(page).getByRole('listitem').first()).toHaveAttribute('aria-setsize', '1000');
+	const rendered = await agents(page).getByRole('listitem').count();
+	expect(rendered).toBeGreaterThan(3);
+	expect(rendered).toBeLessThan(60);
+
+	await page.getByPlaceholder('Search name, id, team, capability').fill(`${fleet}-777`);
+	await expect(agents(page).getByRole('listitem')).toHaveCount(1);
+	await expect(agentCard(page, new RegExp(`${fleet}-777.*online`))).toBeVisible();
 });

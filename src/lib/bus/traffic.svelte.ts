@@ -21,8 +21,8 @@ export const CAPACITY_CHOICES = [1_000, 10_000, 100_000] as const;
 /**
  * In a flood (this many messages in one frame, ~3,000 a second) the list is redrawn at most every
  * FLOOD_REDRAW_MS instead of every frame: nobody reads 3,000 lines a second, and each redraw is
- * layout and paint the page then cannot spend taking messages in. Counts still move every frame,
- * and the list catches up on the first quiet frame.
+ * layout, paint and raster the page (and, on a small machine, the server) then cannot spend taking
+ * messages in. The list and its counts catch up on the first quiet frame.
  */
 export const FLOOD_PER_FRAME = 50;
 export const FLOOD_REDRAW_MS = 100;
@@ -75,6 +75,7 @@ export class TrafficFeed {
 	/** When the list was last redrawn, and whether it is behind what has arrived. */
 	#redrawnAt = -Infinity;
 	#behind = false;
+	#behindBy = 0;
 
 	constructor(
 		bus: BusConnection,
@@ -194,21 +195,20 @@ export class TrafficFeed {
 		const arrived = this.#pendingCount;
 		if (arrived === 0 && !this.#behind) return;
 		this.#pendingCount = 0;
-		if (arrived > 0) {
-			if (this.paused) this.arrivedWhilePaused += arrived;
-			this.total = this.#seen;
-			this.invalid = this.#invalidSeen;
-		}
-		if (this.paused) return;
 		const now = this.#clock();
 		if (arrived >= FLOOD_PER_FRAME && now - this.#redrawnAt < FLOOD_REDRAW_MS) {
 			// Flooding and redrawn moments ago: stay behind, and look again next frame.
+			this.#behindBy += arrived;
 			this.#behind = true;
 			this.#scheduleFlush();
 			return;
 		}
+		if (this.paused) this.arrivedWhilePaused += this.#behindBy + arrived;
+		this.#behindBy = 0;
 		this.#behind = false;
 		this.#redrawnAt = now;
-		this.version += 1;
+		this.total = this.#seen;
+		this.invalid = this.#invalidSeen;
+		if (!this.paused) this.version += 1;
 	}
 }

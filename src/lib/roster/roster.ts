@@ -250,6 +250,8 @@ export interface RosterFilter {
 }
 
 const STATE_ORDER: Record<AgentState, number> = { online: 0, stale: 1, offline: 2 };
+/** One collator for every sort: `localeCompare` builds one per call, which a 1,000-agent sort felt. */
+const byName = new Intl.Collator();
 
 /** The agents a person asked for, online first, then by name. */
 export function filterRoster(roster: Roster, filter: RosterFilter, now: number): RosterAgent[] {
@@ -272,7 +274,7 @@ export function filterRoster(roster: Roster, filter: RosterFilter, now: number):
 		result.push({ agent, state });
 	}
 	result.sort(
-		(a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.agent.name.localeCompare(b.agent.name)
+		(a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || byName.compare(a.agent.name, b.agent.name)
 	);
 	return result.map((r) => r.agent);
 }
