@@ -124,4 +124,53 @@ describe('TrafficFeed', () => {
 		expect(feed.entries[0].summary.preview).toContain('"n":499');
 		feed.stop();
 	});
+
+	it('redraws a flood at most every 100 ms, and catches up on the first quiet frame', async () => {
+		const bus = newBus();
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		const frames: Array<() => void> = [];
+		let now = 1_000;
+		const feed = new TrafficFeed(bus, { schedule: (flush) => frames.push(flush), clock: () => now });
+		let arrived = 0;
+		feed.listen(() => (arrived += 1));
+		feed.start(['orchestrator.broadcast.>']);
+		await bus.flush();
+		const agent = await connect({ servers: natsUrl });
+		const burst = async (n: number) => {
+			const target = arrived + n;
+			for (let i = 0; i < n; i++)
+				agent.publish('orchestrator.broadcast.status_update', jsonBytes(seedStatusUpdate()));
+			await agent.flush();
+			await until(() => arrived === target, `${target} messages`);
+		};
+		const frame = (at: number) => {
+			now = at;
+			for (const flush of frames.splice(0)) flush();
+		};
+		try {
+			await burst(200);
+			frame(1_000); // the first flood frame draws at once
+			expect([feed.version, feed.total]).toEqual([1, 200]);
+
+			await burst(100);
+			frame(1_016); // still flooding, drawn 16 ms ago: stays behind, counts included
+			expect([feed.version, feed.total]).toEqual([1, 200]);
+			frame(1_032); // a quiet frame catches up
+			expect([feed.version, feed.total]).toEqual([2, 300]);
+
+			await burst(100);
+			frame(1_048);
+			await burst(100);
+			frame(1_140); // flooding, but 108 ms since the last draw
+			expect([feed.version, feed.total]).toEqual([3, 500]);
+
+			await burst(10);
+			frame(1_150); // a trickle is drawn every frame
+			expect([feed.version, feed.total]).toEqual([4, 510]);
+			expect(frames).toHaveLength(0);
+		} finally {
+			await agent.close();
+			feed.stop();
+		}
+	});
 });
