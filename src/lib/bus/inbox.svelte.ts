@@ -88,6 +88,13 @@ export class InboxState {
 			})
 		);
 		this.#kv = this.#open(me);
+		// Questions the stream kept while this page was cut off (a server restart, a dropped
+		// network) are read again; items already here are not duplicated.
+		this.#stops.push(
+			this.#bus.onReconnect(() => {
+				void this.#kv.then((kv) => kv && this.#replay(me));
+			})
+		);
 	}
 
 	stop(): void {

@@ -76,6 +76,8 @@ export class RosterState {
 		const timer = setInterval(() => (this.now = this.#clock()), 1_000);
 		this.#stops.push(() => clearInterval(timer));
 		void this.#replay();
+		// After an outage, who was heard from meanwhile is in the presence history.
+		this.#stops.push(this.#bus.onReconnect(() => void this.#replay()));
 	}
 
 	stop(): void {
