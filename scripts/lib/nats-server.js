@@ -86,13 +86,14 @@ If it is installed somewhere unusual, point SWITCHBOARD_NATS_SERVER at the binar
 
 /**
  * Starts nats-server with nats/switchboard.conf and resolves once clients and browsers can connect.
- * @param {{ binary: string, settings: import('./settings.js').Settings, logFile?: string, onLogLine?: (line: string) => void }} options
+ * `configFile` (tests, nats/secure.conf) replaces it; it reads the same SWITCHBOARD_* variables.
+ * @param {{ binary: string, settings: import('./settings.js').Settings, logFile?: string, onLogLine?: (line: string) => void, configFile?: string, env?: Record<string, string> }} options
  * @returns {Promise<RunningServer>}
  */
-export async function startNatsServer({ binary, settings, logFile, onLogLine }) {
+export async function startNatsServer({ binary, settings, logFile, onLogLine, configFile = NATS_CONFIG, env = {} }) {
 	fs.mkdirSync(settings.dataDir, { recursive: true });
-	const child = spawn(binary, ['-c', NATS_CONFIG], {
-		env: { ...process.env, ...natsEnvironment(settings) },
+	const child = spawn(binary, ['-c', configFile], {
+		env: { ...process.env, ...natsEnvironment(settings), ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 		cwd: ROOT
 	});

@@ -36,16 +36,29 @@ export async function freeSettings(): Promise<Settings> {
 	};
 }
 
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * `config`: the text of a configuration to run instead of nats/switchboard.conf (it may use the
+ * same $SWITCHBOARD_* variables for ports and data); `env` adds variables it reads.
+ */
+export async function startTestServer(
+	options: { config?: string; env?: Record<string, string> } = {}
+): Promise<TestServer> {
 	const binary = findNatsServer();
 	if (!binary) throw new Error('nats-server is not installed: run .ci/run, or apt-get install nats-server.');
 	const settings = await freeSettings();
+	let configFile: string | undefined;
+	if (options.config) {
+		configFile = path.join(settings.dataDir, 'test.conf');
+		fs.writeFileSync(configFile, options.config);
+	}
 	let running: RunningServer | null = null;
 	const start = async () => {
 		running = await startNatsServer({
 			binary,
 			settings,
-			logFile: path.join(settings.dataDir, 'nats-server.log')
+			logFile: path.join(settings.dataDir, 'nats-server.log'),
+			configFile,
+			env: options.env
 		});
 	};
 	const kill = async () => {

@@ -8,6 +8,23 @@ export interface JoinDetails {
 	user?: string;
 	pass?: string;
 	token?: string;
+	/** An NKey user seed (`SU…`): signs the server's challenge; the seed never leaves the page. */
+	nkeySeed?: string;
+}
+
+/**
+ * The inbox prefix for a signed-in user: a secured server lets each person subscribe only under
+ * their own prefix (nats/secure.conf), so replies to their requests must come there.
+ */
+export function inboxPrefixFor(user: string | undefined): string | undefined {
+	const name = user?.trim();
+	return name && /^[A-Za-z0-9_-]+$/u.test(name) ? `_INBOX_${name}` : undefined;
+}
+
+/** A permission the server refused, in words: what was refused and what to do. */
+export function describePermissionViolation(operation: string, subject: string): string {
+	const what = operation === 'publish' ? `send on ${subject}` : `listen on ${subject}`;
+	return `The server does not allow you to ${what}. Nothing was lost; ask whoever runs the server for that permission, or sign in as someone who has it.`;
 }
 
 export type ServerListResult = { ok: true; servers: string[] } | { ok: false; error: string };
@@ -81,7 +98,7 @@ export function describeConnectionError(error: unknown, servers: string[]): stri
 	const name = error instanceof Error ? error.name : '';
 	const message = error instanceof Error ? error.message : String(error);
 	if (name === 'AuthorizationError' || /authorization|authentication/iu.test(message)) {
-		return `The server at ${where} refused to let you in: check the user and password or the token.`;
+		return `The server at ${where} refused to let you in: check the user and password, the token or the NKey seed.`;
 	}
 	if (name === 'UserAuthenticationExpiredError') {
 		return `Your credentials for ${where} have expired: get new ones from whoever runs the server.`;

@@ -3,13 +3,21 @@
  * subscribe and publish through it. Nothing else touches the NATS client.
  */
 import {
+	errors,
+	nkeyAuthenticator,
 	wsconnect,
 	type Msg,
 	type NatsConnection,
 	type ConnectionOptions,
 	type Status
 } from '@nats-io/nats-core';
-import { describeConnectionError, reconnectDelay, type JoinDetails } from './connection-options';
+import {
+	describeConnectionError,
+	describePermissionViolation,
+	inboxPrefixFor,
+	reconnectDelay,
+	type JoinDetails
+} from './connection-options';
 
 /** How long a socket that stopped answering pings gets to close by itself before it is abandoned. */
 const STALE_SOCKET_GRACE_MS = 1_000;
@@ -69,6 +77,8 @@ export class BusConnection {
 	server = $state.raw<ServerFacts | null>(null);
 	/** Round-trip time to the server in milliseconds, measured every 10 s while connected. */
 	rttMs = $state<number | null>(null);
+	/** The last thing the server refused (a permission), in words; null once dismissed. */
+	refused = $state<string | null>(null);
 	/** The servers given at join, for join links and messages. */
 	servers = $state.raw<string[]>([]);
 
@@ -101,6 +111,10 @@ export class BusConnection {
 				user: details.user || undefined,
 				pass: details.pass || undefined,
 				token: details.token || undefined,
+				authenticator: details.nkeySeed?.trim()
+					? nkeyAuthenticator(new TextEncoder().encode(details.nkeySeed.trim()))
+					: undefined,
+				inboxPrefix: inboxPrefixFor(details.user),
 				maxReconnectAttempts: -1,
 				reconnectDelayHandler: () => reconnectDelay(this.#attempts),
 				// A WebSocket dropped without a close (a sleeping laptop, a dead proxy) is noticed
@@ -249,6 +263,11 @@ export class BusConnection {
 				if (this.status.state === 'reconnecting') {
 					this.status = { ...this.status, attempts: this.#attempts };
 				}
+				break;
+			case 'error':
+				// The server refused something (a permission); the connection stays up.
+				if (event.error instanceof errors.PermissionViolationError)
+					this.refused = describePermissionViolation(event.error.operation, event.error.subject);
 				break;
 			case 'staleConnection':
 				this.status = { state: 'reconnecting', reason: 'The server stopped answering pings.', attempts: 0 };

@@ -1,0 +1,65 @@
+/**
+ * Signing in from the join form against a server that requires it: an NKey seed typed by the
+ * person, kept in memory only unless they ask this device to remember it.
+ */
+import { nkeys } from '@nats-io/nats-core';
+import { expect, test } from '@playwright/test';
+import { startTestServer, type TestServer } from '../helpers/nats-server';
+import { appUrl } from './env';
+
+const ada = nkeys.createUser();
+const seed = new TextDecoder().decode(ada.getSeed());
+
+let server: TestServer;
+test.beforeAll(async () => {
+	server = await startTestServer({
+		config: `
+host: 127.0.0.1
+port: $SWITCHBOARD_NATS_PORT
+http_port: $SWITCHBOARD_MONITOR_PORT
+websocket { host: 127.0.0.1, port: $SWITCHBOARD_WS_PORT, no_tls: true }
+jetstream { store_dir: $SWITCHBOARD_DATA_DIR }
+authorization { users: [ { nkey: ${ada.getPublicKey()} } ] }
+`
+	});
+});
+test.afterAll(() => server.stop());
+
+test('a person signs in with an NKey seed; it stays out of the link and storage unless they ask', async ({
+	page
+}) => {
+	const link = `${appUrl}/?server=${encodeURIComponent(server.wsUrl)}&name=Ada`;
+	await page.goto(link);
+	await page.getByRole('button', { name: 'Join' }).click();
+	await expect(page.getByRole('alert')).toContainText('refused to let you in');
+
+	await page.getByText('Sign in, if the server asks for it').click();
+	await page.getByLabel('NKey seed').fill(seed);
+	await page.getByRole('button', { name: 'Join' }).click();
+	await expect(page.getByRole('status').first()).toContainText('connected');
+	expect(page.url()).not.toContain(seed);
+	const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+	expect(stored).not.toContain(seed);
+	await expect(page.getByRole('table', { name: 'Messages' })).not.toContainText(seed.slice(0, 12));
+
+	// Asked to remember, this device fills it in next time.
+	await page.getByRole('button', { name: 'Leave' }).click();
+	await page.goto(link);
+	await page.getByText('Sign in, if the server asks for it').click();
+	await expect(page.getByLabel('NKey seed')).toHaveValue('');
+	await page.getByLabel('NKey seed').fill(seed);
+	await page.getByLabel('Remember these on this device').check();
+	await page.getByRole('button', { name: 'Join' }).click();
+	await expect(page.getByRole('status').first()).toContainText('connected');
+	await page.getByRole('button', { name: 'Leave' }).click();
+	await page.goto(link);
+	await page.getByText('Sign in, if the server asks for it').click();
+	await expect(page.getByLabel('NKey seed')).toHaveValue(seed);
+	await expect(page.getByLabel('Remember these on this device')).toBeChecked();
+
+	// Unticked, it is forgotten.
+	await page.getByLabel('Remember these on this device').uncheck();
+	await page.getByRole('button', { name: 'Join' }).click();
+	await expect(page.getByRole('status').first()).toContainText('connected');
+	expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(seed);
+});
