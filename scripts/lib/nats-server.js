@@ -90,7 +90,14 @@ If it is installed somewhere unusual, point SWITCHBOARD_NATS_SERVER at the binar
  * @param {{ binary: string, settings: import('./settings.js').Settings, logFile?: string, onLogLine?: (line: string) => void, configFile?: string, env?: Record<string, string> }} options
  * @returns {Promise<RunningServer>}
  */
-export async function startNatsServer({ binary, settings, logFile, onLogLine, configFile = NATS_CONFIG, env = {} }) {
+export async function startNatsServer({
+	binary,
+	settings,
+	logFile,
+	onLogLine,
+	configFile = NATS_CONFIG,
+	env = {}
+}) {
 	fs.mkdirSync(settings.dataDir, { recursive: true });
 	const child = spawn(binary, ['-c', configFile], {
 		env: { ...process.env, ...natsEnvironment(settings), ...env },
