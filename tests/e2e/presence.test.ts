@@ -82,13 +82,16 @@ test('a seed agent with a dotted id and a Volta agent show up, with their detail
 	await expect(detail).toContainText('orchestrator.broadcast.heartbeat');
 });
 
-test('a tab opened later sees who is on the bus within a second', async ({ page }) => {
+test('a tab opened later sees who was on the bus before it, from the history the server keeps', async ({
+	page
+}) => {
 	const id = `late-${unique()}`;
 	// Published before this page exists: only the history kept in JetStream can show it.
 	agent.publish('orchestrator.broadcast.heartbeat', jsonBytes(seedHeartbeat({ from_agent: id })));
 	await agent.flush();
 	await joinAs(page, `Ada ${unique()}`);
-	await expect(await findAgent(page, id, new RegExp(`${id}.*online`))).toBeVisible({ timeout: 1_000 });
+	// How fast is a benchmark's business (docs/benchmarks.md), not a timed test's.
+	await expect(await findAgent(page, id, new RegExp(`${id}.*online`))).toBeVisible();
 });
 
 test('the demo crew starts as three agents in the page, and leaves when stopped', async ({ page }) => {

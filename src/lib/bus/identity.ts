@@ -7,6 +7,11 @@ type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
 
 export interface IdentityChoice {
 	name: string;
+	/**
+	 * The login the person signed in with. When it can be an agent id it is theirs: a secured server
+	 * lets each login publish presence only under its own id (nats/secure.conf).
+	 */
+	user?: string;
 	team?: string;
 	capabilities?: string[];
 }
@@ -17,29 +22,34 @@ export function identityFor(
 	storage: StorageLike | null,
 	random = Math.random
 ): AgentIdentity {
+	const name = choice.name.trim();
+	const login = choice.user?.trim() ?? '';
+	return {
+		id: /^[a-z0-9-]+$/u.test(login) ? login : keptId(name, storage, random),
+		name,
+		kind: 'human',
+		team: choice.team?.trim() || undefined,
+		capabilities: choice.capabilities ?? []
+	};
+}
+
+function keptId(name: string, storage: StorageLike | null, random: () => number): string {
 	let ids: Record<string, string> = {};
 	try {
 		ids = JSON.parse(storage?.getItem(KEY) ?? '{}') as Record<string, string>;
 	} catch {
 		ids = {};
 	}
-	const key = choice.name.trim();
 	const id =
-		typeof ids[key] === 'string' && /^[a-z0-9-]+$/u.test(ids[key]) ? ids[key] : makeAgentId(key, random);
-	if (ids[key] !== id) {
+		typeof ids[name] === 'string' && /^[a-z0-9-]+$/u.test(ids[name]) ? ids[name] : makeAgentId(name, random);
+	if (ids[name] !== id) {
 		try {
-			storage?.setItem(KEY, JSON.stringify({ ...ids, [key]: id }));
+			storage?.setItem(KEY, JSON.stringify({ ...ids, [name]: id }));
 		} catch {
 			// storage full or disabled: the id lasts for this tab only
 		}
 	}
-	return {
-		id,
-		name: key,
-		kind: 'human',
-		team: choice.team?.trim() || undefined,
-		capabilities: choice.capabilities ?? []
-	};
+	return id;
 }
 
 /** "review, deploy approvals" → ["review", "deploy approvals"] */

@@ -1,0 +1,67 @@
+/**
+ * nats/secure.conf, booted as is (TLS with a throwaway certificate): the app does its job within a
+ * person's permissions, over wss://. What a person is refused is shown in tests/secure.spec.ts.
+ */
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { expect, test } from '@playwright/test';
+import { jsonBytes, seedQuestion } from '../../src/lib/protocol/fixtures';
+import { PASSWORDS, startSecureServer, type SecureServer } from '../helpers/secure-server';
+import { appUrl } from './env';
+
+let secure: SecureServer;
+test.beforeAll(async () => {
+	secure = await startSecureServer(new URL(appUrl).origin);
+});
+test.afterAll(() => secure?.stop());
+
+test('the app works within a person’s permissions over wss://: joins, is on the roster, answers an agent', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ ignoreHTTPSErrors: true });
+	const page = await context.newPage();
+	const agent: NatsConnection = await connect({
+		servers: secure.server.natsUrl,
+		user: 'coder',
+		pass: PASSWORDS.coder,
+		tls: { caFile: secure.cert }
+	});
+	try {
+		await page.goto(`${appUrl}/?server=${encodeURIComponent(secure.wssUrl)}&name=Ada`);
+		await page.getByText('Sign in, if the server asks for it').click();
+		await page.getByLabel('User').fill('ada');
+		await page.getByLabel('Password').fill(PASSWORDS.ada);
+		await page.getByRole('button', { name: 'Join' }).click();
+		await expect(page.getByRole('status').first()).toContainText('connected');
+		await expect(page.getByRole('banner')).toContainText('(ada)');
+		await expect(page.getByRole('list', { name: 'Agents on the bus' })).toContainText('Ada (you)');
+
+		const answers: string[] = [];
+		agent.subscribe('orchestrator.agent.coder.answer', {
+			callback: (_e, msg) => {
+				answers.push(msg.json<{ content: { answer: string } }>().content.answer);
+			}
+		});
+		await agent.flush();
+		agent.publish(
+			'orchestrator.broadcast.question',
+			jsonBytes(
+				seedQuestion({
+					from_agent: 'coder',
+					to_agent: null,
+					correlation_id: `secure-${Date.now()}`,
+					timestamp: new Date().toISOString().replace('Z', ''),
+					content: { question: 'Merge the TLS change?', options: ['yes', 'no'] }
+				})
+			)
+		);
+		const card = page.getByRole('article', { name: 'coder asks' });
+		await card.getByRole('button', { name: 'yes' }).click();
+		await expect.poll(() => answers).toEqual(['yes']);
+		await expect(card).toHaveCount(0);
+		// Nothing the app did on its own was refused.
+		await expect(page.getByText('The server does not allow you')).toHaveCount(0);
+	} finally {
+		await agent.close();
+		await context.close();
+	}
+});
