@@ -83,15 +83,24 @@ test('a seed agent with a dotted id and a Volta agent show up, with their detail
 });
 
 test('a tab opened later sees who was on the bus before it, from the history the server keeps', async ({
-	page
+	browser
 }) => {
+	// A console has been open (it makes sure the server keeps presence history), then an agent
+	// heartbeats before the later tab exists: only that history can show it.
+	const earlier = await browser.newPage();
+	const bea = `Bea ${unique()}`;
+	await joinAs(earlier, bea);
+	// On the roster means announced, and a console announces once the history streams exist.
+	await expect(await findAgent(earlier, bea, new RegExp(`${bea} \\(you\\)`))).toBeVisible();
 	const id = `late-${unique()}`;
-	// Published before this page exists: only the history kept in JetStream can show it.
 	agent.publish('orchestrator.broadcast.heartbeat', jsonBytes(seedHeartbeat({ from_agent: id })));
 	await agent.flush();
+	const page = await browser.newPage();
 	await joinAs(page, `Ada ${unique()}`);
 	// How fast is a benchmark's business (docs/benchmarks.md), not a timed test's.
 	await expect(await findAgent(page, id, new RegExp(`${id}.*online`))).toBeVisible();
+	await earlier.close();
+	await page.close();
 });
 
 test('the demo crew starts as three agents in the page, and leaves when stopped', async ({ page }) => {
