@@ -13,7 +13,7 @@ import {
 	type AnswerRecord,
 	type ClaimRecord
 } from '../protocol';
-import { ensureStream, readStream, type ReplayedMessage } from './streams';
+import { ensureStream, replicasFor, readStream, type ReplayedMessage } from './streams';
 
 export const INBOX_STREAM = 'SWITCHBOARD_INBOX';
 export const INBOX_BUCKET = 'switchboard_inbox';
@@ -55,6 +55,7 @@ export async function openInbox(nc: NatsConnection): Promise<KV> {
 	const { Kvm } = await import('@nats-io/kv');
 	return new Kvm(nc).create(INBOX_BUCKET, {
 		history: 1,
+		replicas: replicasFor(nc),
 		max_bytes: 64 * 1024 * 1024,
 		description: 'Switchboard: who claimed and who answered each question'
 	});

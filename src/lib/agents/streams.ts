@@ -16,6 +16,14 @@ export interface ReplayedMessage {
 }
 
 /**
+ * How many copies Switchboard's streams and bucket keep: three on a cluster (nats/cluster/), so that
+ * losing a node loses no question, claim or answer; one on a single server.
+ */
+export function replicasFor(nc: NatsConnection): number {
+	return nc.info?.cluster ? 3 : 1;
+}
+
+/**
  * Creates a stream unless it exists. Our streams capture subjects that agents also use for
  * request/reply (`orchestrator.agent.{id}.question`), so they never acknowledge: with acks on, the
  * server would answer the asker's request with a PubAck before any human could. An existing stream
@@ -31,7 +39,7 @@ export async function ensureStream(
 	try {
 		existing = await jsm.streams.info(config.name);
 	} catch {
-		await jsm.streams.add({ ...config, no_ack: true });
+		await jsm.streams.add({ ...config, no_ack: true, num_replicas: replicasFor(nc) });
 		return;
 	}
 	if (!existing.config.no_ack) await jsm.streams.update(config.name, { ...existing.config, no_ack: true });

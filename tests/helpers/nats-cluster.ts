@@ -1,0 +1,91 @@
+/** Switchboard's three-node cluster on free ports, started with the same code as `npm run cluster`. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { startCluster, type ClusterNode } from '../../scripts/lib/cluster.js';
+import { findNatsServer } from '../../scripts/lib/nats-server.js';
+import { findFreePort } from '../../scripts/lib/ports.js';
+
+export interface TestNode {
+	name: string;
+	natsUrl: string;
+	wsUrl: string;
+	wsPort: number;
+	/** Kills the node's process; `start` brings it back with the same ports and data. */
+	kill(): Promise<void>;
+	start(): Promise<void>;
+}
+
+export interface TestCluster {
+	nodes: TestNode[];
+	natsUrls: string[];
+	wsUrls: string[];
+	stop(): Promise<void>;
+}
+
+export async function startTestCluster(): Promise<TestCluster> {
+	const binary = findNatsServer();
+	if (!binary) throw new Error('nats-server is not installed: run .ci/run, or apt-get install nats-server.');
+	const taken = new Set<number>();
+	const free = async () => {
+		let port = await findFreePort();
+		while (taken.has(port)) port = await findFreePort();
+		taken.add(port);
+		return port;
+	};
+	const ports = [];
+	for (const name of ['n1', 'n2', 'n3'])
+		ports.push({
+			name,
+			natsPort: await free(),
+			wsPort: await free(),
+			clusterPort: await free(),
+			monitorPort: await free()
+		});
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cluster-'));
+	const running: ClusterNode[] = await startCluster({ binary, host: '127.0.0.1', dataDir, nodes: ports });
+	const nodes = running.map((node) => ({
+		name: node.name,
+		natsUrl: `nats://127.0.0.1:${node.natsPort}`,
+		wsUrl: `ws://127.0.0.1:${node.wsPort}`,
+		wsPort: node.wsPort,
+		kill: node.stop,
+		start: node.start
+	}));
+	const cluster = {
+		nodes,
+		natsUrls: nodes.map((n) => n.natsUrl),
+		wsUrls: nodes.map((n) => n.wsUrl),
+		stop: async () => {
+			await Promise.all(running.map((node) => node.stop()));
+			fs.rmSync(dataDir, { recursive: true, force: true });
+		}
+	};
+	await untilJetStreamReady(cluster.natsUrls).catch(async (error: unknown) => {
+		await cluster.stop();
+		throw error;
+	});
+	return cluster;
+}
+
+/** The nodes route to each other and elect a JetStream leader: a few seconds. */
+async function untilJetStreamReady(servers: string[], timeoutMs = 30_000) {
+	const nc = await connect({ servers });
+	try {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			try {
+				await (await jetstreamManager(nc, { timeout: 2_000 })).getAccountInfo();
+				return;
+			} catch (error) {
+				if (Date.now() > deadline)
+					throw new Error(`The cluster's JetStream never became ready: ${String(error)}`);
+				await new Promise((resolve) => setTimeout(resolve, 250));
+			}
+		}
+	} finally {
+		await nc.close();
+	}
+}
