@@ -65,3 +65,33 @@ test('the app works within a person’s permissions over wss://: joins, is on th
 		await context.close();
 	}
 });
+
+test('only pages from the app’s origin may open a browser connection (allowed_origins)', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ ignoreHTTPSErrors: true });
+	const page = await context.newPage();
+	/** Opens a raw WebSocket from the page's origin: 'open', or how it ended. */
+	const tryOpen = () =>
+		page.evaluate(
+			(url) =>
+				new Promise<string>((resolve) => {
+					const ws = new WebSocket(url);
+					ws.onopen = () => {
+						ws.close();
+						resolve('open');
+					};
+					ws.onerror = () => resolve('refused');
+				}),
+			secure.wssUrl
+		);
+	try {
+		await page.goto(appUrl);
+		expect(await tryOpen()).toBe('open');
+		// Another origin: the server's own monitoring page, on another port.
+		await page.goto(`${secure.server.monitorUrl}/varz`);
+		expect(await tryOpen()).toBe('refused');
+	} finally {
+		await context.close();
+	}
+});

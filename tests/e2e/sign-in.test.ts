@@ -4,6 +4,7 @@
  */
 import { nkeys } from '@nats-io/nats-core';
 import { expect, test } from '@playwright/test';
+import { createJwtAuth } from '../helpers/jwt-auth';
 import { startTestServer, type TestServer } from '../helpers/nats-server';
 import { appUrl } from './env';
 
@@ -62,4 +63,38 @@ test('a person signs in with an NKey seed; it stays out of the link and storage 
 	await page.getByRole('button', { name: 'Join' }).click();
 	await expect(page.getByRole('status').first()).toContainText('connected');
 	expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(seed);
+});
+
+test('a person signs in with a credentials file on a server in operator mode', async ({ page }) => {
+	const jwt = createJwtAuth();
+	const operatorServer = await startTestServer({
+		config: `host: 127.0.0.1
+port: $SWITCHBOARD_NATS_PORT
+http_port: $SWITCHBOARD_MONITOR_PORT
+websocket { host: 127.0.0.1, port: $SWITCHBOARD_WS_PORT, no_tls: true }
+jetstream { store_dir: $SWITCHBOARD_DATA_DIR }
+${jwt.serverConfig}`
+	});
+	try {
+		await page.goto(`${appUrl}/?server=${encodeURIComponent(operatorServer.wsUrl)}&name=Ada`);
+		await page.getByText('Sign in, if the server asks for it').click();
+		const file = page.getByLabel('Credentials file (.creds)');
+		await file.setInputFiles({
+			name: 'notes.txt',
+			mimeType: 'text/plain',
+			buffer: Buffer.from('password=1')
+		});
+		await page.getByRole('button', { name: 'Join' }).click();
+		await expect(page.getByRole('alert')).toContainText('not a NATS credentials file');
+
+		const creds = jwt.credsFor('ada');
+		await file.setInputFiles({ name: 'ada.creds', mimeType: 'text/plain', buffer: Buffer.from(creds) });
+		await expect(page.getByText('Using ada.creds.')).toBeVisible();
+		await page.getByRole('button', { name: 'Join' }).click();
+		await expect(page.getByRole('status').first()).toContainText('connected');
+		expect(page.url()).not.toContain('NKEY');
+		expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain('NATS USER JWT');
+	} finally {
+		await operatorServer.stop();
+	}
 });

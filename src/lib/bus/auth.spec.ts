@@ -6,7 +6,9 @@ import { nkeys } from '@nats-io/nats-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../tests/helpers/bus';
 import { startTestServer, type TestServer } from '../../../tests/helpers/nats-server';
+import { createJwtAuth } from '../../../tests/helpers/jwt-auth';
 import { BusConnection } from './connection.svelte';
+import { credentialsProblem } from './connection-options';
 
 const ada = nkeys.createUser();
 const adaSeed = new TextDecoder().decode(ada.getSeed());
@@ -100,5 +102,38 @@ describe('within a person’s permissions', () => {
 		await until(() => grace.refused !== null, 'the subscribe refusal');
 		expect(grace.refused).toContain('listen on _INBOX_ada.>');
 		expect(grace.status.state).toBe('connected');
+	});
+});
+
+describe('a credentials file, on a server in operator mode', () => {
+	const jwt = createJwtAuth();
+	let operatorServer: TestServer;
+	beforeAll(async () => {
+		operatorServer = await startTestServer({
+			config: `host: 127.0.0.1
+port: $SWITCHBOARD_NATS_PORT
+http_port: $SWITCHBOARD_MONITOR_PORT
+websocket { host: 127.0.0.1, port: $SWITCHBOARD_WS_PORT, no_tls: true }
+jetstream { store_dir: $SWITCHBOARD_DATA_DIR }
+${jwt.serverConfig}`
+		});
+	});
+	afterAll(() => operatorServer.stop());
+
+	it('joins with the user JWT and seed the file holds', async () => {
+		const creds = jwt.credsFor('ada');
+		expect(credentialsProblem(creds)).toBeNull();
+		const bus = newBus();
+		const joined = await bus.join({ servers: [operatorServer.wsUrl], name: 'Ada', credentials: creds });
+		expect(bus.status).toEqual({ state: 'connected', server: expect.any(String) });
+		expect(joined).toBe(true);
+		expect(bus.status.state).toBe('connected');
+	});
+
+	it('is refused without one, and a file that is not one is named as such before anything is tried', async () => {
+		const bus = newBus();
+		expect(await bus.join({ servers: [operatorServer.wsUrl], name: 'Ada' })).toBe(false);
+		expect(bus.status).toMatchObject({ reason: expect.stringContaining('refused to let you in') });
+		expect(credentialsProblem('user=ada\npassword=secret')).toMatch(/not a NATS credentials file/u);
 	});
 });

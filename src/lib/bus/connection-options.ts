@@ -10,6 +10,16 @@ export interface JoinDetails {
 	token?: string;
 	/** An NKey user seed (`SU…`): signs the server's challenge; the seed never leaves the page. */
 	nkeySeed?: string;
+	/** A credentials file's text (`.creds`: a user JWT and its seed), for servers in operator mode. */
+	credentials?: string;
+}
+
+/** Why `text` is not a NATS credentials file, in words; null when it is one. */
+export function credentialsProblem(text: string): string | null {
+	const hasJwt = /-----BEGIN NATS USER JWT-----\s*\S+\s*------END NATS USER JWT------/u.test(text);
+	const hasSeed = /-----BEGIN USER NKEY SEED-----\s*SU[A-Z2-7]+\s*------END USER NKEY SEED------/u.test(text);
+	if (hasJwt && hasSeed) return null;
+	return 'That file is not a NATS credentials file: a .creds file holds a user JWT and its NKey seed (nsc generate creds makes one).';
 }
 
 /**
@@ -99,6 +109,9 @@ export function describeConnectionError(error: unknown, servers: string[]): stri
 	const message = error instanceof Error ? error.message : String(error);
 	if (name === 'AuthorizationError' || /authorization|authentication/iu.test(message)) {
 		return `The server at ${where} refused to let you in: check the user and password, the token or the NKey seed.`;
+	}
+	if (/unable to parse credentials/iu.test(message)) {
+		return `The credentials file could not be read: use the .creds file exactly as nsc wrote it.`;
 	}
 	if (name === 'UserAuthenticationExpiredError') {
 		return `Your credentials for ${where} have expired: get new ones from whoever runs the server.`;

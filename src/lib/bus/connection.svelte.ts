@@ -3,6 +3,7 @@
  * subscribe and publish through it. Nothing else touches the NATS client.
  */
 import {
+	credsAuthenticator,
 	errors,
 	nkeyAuthenticator,
 	wsconnect,
@@ -18,6 +19,15 @@ import {
 	reconnectDelay,
 	type JoinDetails
 } from './connection-options';
+
+/** A credentials file wins over a bare NKey seed; user, password and token go as they are. */
+function authenticatorFor(details: JoinDetails) {
+	const encode = (text: string) => new TextEncoder().encode(text);
+	// As read from the file: nats-core's parser needs the line ends around its markers.
+	if (details.credentials?.trim()) return credsAuthenticator(encode(details.credentials));
+	if (details.nkeySeed?.trim()) return nkeyAuthenticator(encode(details.nkeySeed.trim()));
+	return undefined;
+}
 
 /** How long a socket that stopped answering pings gets to close by itself before it is abandoned. */
 const STALE_SOCKET_GRACE_MS = 1_000;
@@ -111,9 +121,7 @@ export class BusConnection {
 				user: details.user || undefined,
 				pass: details.pass || undefined,
 				token: details.token || undefined,
-				authenticator: details.nkeySeed?.trim()
-					? nkeyAuthenticator(new TextEncoder().encode(details.nkeySeed.trim()))
-					: undefined,
+				authenticator: authenticatorFor(details),
 				inboxPrefix: inboxPrefixFor(details.user),
 				maxReconnectAttempts: -1,
 				reconnectDelayHandler: () => reconnectDelay(this.#attempts),

@@ -7,9 +7,10 @@ export interface Secrets {
 	pass: string;
 	token: string;
 	nkeySeed: string;
+	credentials: string;
 }
 
-const EMPTY: Secrets = { user: '', pass: '', token: '', nkeySeed: '' };
+const EMPTY: Secrets = { user: '', pass: '', token: '', nkeySeed: '', credentials: '' };
 const key = (server: string) => `switchboard.secrets.${server.trim()}`;
 
 /** What was remembered for this server, or null. Anything unreadable counts as nothing. */
@@ -19,7 +20,13 @@ export function loadSecrets(storage: Storage | undefined, server: string): Secre
 		if (!raw) return null;
 		const value = JSON.parse(raw) as Partial<Record<keyof Secrets, unknown>>;
 		const text = (field: keyof Secrets) => (typeof value[field] === 'string' ? (value[field] as string) : '');
-		return { user: text('user'), pass: text('pass'), token: text('token'), nkeySeed: text('nkeySeed') };
+		return {
+			user: text('user'),
+			pass: text('pass'),
+			token: text('token'),
+			nkeySeed: text('nkeySeed'),
+			credentials: text('credentials')
+		};
 	} catch {
 		return null;
 	}
