@@ -60,6 +60,19 @@ test('the app works within a person’s permissions over wss://: joins, is on th
 		await expect(card).toHaveCount(0);
 		// Nothing the app did on its own was refused.
 		await expect(page.getByText('The server does not allow you')).toHaveCount(0);
+
+		// Handing out work is beyond a person's permissions: the server refuses, the person is told.
+		await page.getByText('Compose a message as ada').click();
+		const form = page.getByRole('form', { name: 'Compose a message' });
+		await form.getByLabel('Type').selectOption('task_assignment');
+		await form.getByLabel('Content (JSON)').fill('{"work_stream_id": "9.9"}');
+		await form.getByRole('button', { name: 'Send' }).click();
+		await expect(
+			page.getByRole('alert').filter({
+				hasText: 'The server does not allow you to send on orchestrator.broadcast.task_assignment.'
+			})
+		).toBeVisible();
+		await expect(page.getByRole('status').first()).toContainText('connected');
 	} finally {
 		await agent.close();
 		await context.close();

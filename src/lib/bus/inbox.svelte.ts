@@ -44,6 +44,10 @@ export type InboxStatus =
 /** What happened to the last thing the person did on an item, shown next to it. */
 export type ItemFeedback = { tone: 'ok' | 'error'; text: string };
 
+/** How often opening the inbox's storage is tried when JetStream times out (a cluster electing leaders). */
+const OPEN_ATTEMPTS = 5;
+const RETRY = Symbol('retry');
+
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 export class InboxState {
@@ -69,6 +73,8 @@ export class InboxState {
 	/** The KV bucket once open (null when JetStream is unavailable); actions wait for it. */
 	#kv: Promise<KV | null> = Promise.resolve(null);
 	#stops: Array<() => void> = [];
+	/** Bumped by every start and stop, so a retry left over from an earlier start gives up. */
+	#starts = 0;
 
 	constructor(bus: BusConnection, feed: TrafficFeed) {
 		this.#bus = bus;
@@ -98,6 +104,7 @@ export class InboxState {
 	}
 
 	stop(): void {
+		this.#starts += 1;
 		for (const stop of this.#stops.splice(0)) stop();
 		this.#kv = Promise.resolve(null);
 	}
@@ -225,8 +232,22 @@ export class InboxState {
 		this.feedback = withEntry(this.feedback, item.key, { tone, text });
 	}
 
-	/** Opens the bucket and starts watching claims and answers, then replays the kept questions. */
+	/**
+	 * Opens the bucket and starts watching claims and answers, then replays the kept questions. A
+	 * cluster that just lost a node answers JetStream calls only once it has elected new leaders, a
+	 * few seconds later: a timeout is tried again, with a pause, before the inbox says it cannot.
+	 */
 	async #open(me: AgentIdentity): Promise<KV | null> {
+		const started = this.#starts;
+		for (let attempt = 1; ; attempt++) {
+			const kv = await this.#openOnce(me, attempt === OPEN_ATTEMPTS);
+			if (kv !== RETRY) return kv;
+			await new Promise((resolve) => setTimeout(resolve, attempt * 1_000));
+			if (this.#starts !== started) return null;
+		}
+	}
+
+	async #openOnce(me: AgentIdentity, last: boolean): Promise<KV | null | typeof RETRY> {
 		this.status = { state: 'loading' };
 		try {
 			const kv = await openInbox(this.#bus.nats);
@@ -243,6 +264,7 @@ export class InboxState {
 			void this.#replay(me);
 			return kv;
 		} catch (error) {
+			if (!last && /timeout|no responders|unavailable|leader/iu.test(String(error))) return RETRY;
 			this.#unavailable(error);
 			return null;
 		}
