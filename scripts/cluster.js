@@ -9,19 +9,10 @@ import { BUILD_DIR, ensureBuild } from './lib/build.js';
 import { defaultNodePorts, startCluster } from './lib/cluster.js';
 import { findNatsServer, HOW_TO_INSTALL } from './lib/nats-server.js';
 import { assertPortsFree } from './lib/ports.js';
+import { exitCleanly } from './lib/processes.js';
 import { displayHost, readSettings } from './lib/settings.js';
 
-/** @type {Array<() => Promise<void>>} */
-const cleanups = [];
-let stopping = false;
-async function shutdown(code = 0) {
-	if (stopping) return;
-	stopping = true;
-	for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-	process.exit(code);
-}
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+const { onExit, shutdown } = exitCleanly();
 
 async function main() {
 	const settings = readSettings();
@@ -41,12 +32,12 @@ async function main() {
 			if (/\[(ERR|FTL)\]/.test(line) && !/connect to route/.test(line)) console.error(`${name}: ${line}`);
 		}
 	});
-	for (const node of running) cleanups.push(node.stop);
+	for (const node of running) onExit(node.stop);
 
 	if (ensureBuild()) console.log('Built the app.');
 	const { serveApp } = await import('./lib/static-server.js');
 	const http = await serveApp({ dir: BUILD_DIR, port: settings.httpPort, host: settings.host });
-	cleanups.push(() => new Promise((resolve) => http.close(() => resolve())));
+	onExit(() => new Promise((resolve) => http.close(() => resolve())));
 
 	const host = displayHost(settings.host);
 	const servers = running.map((node) => `ws://${host}:${node.wsPort}`).join(',');

@@ -15,18 +15,10 @@ import {
 	startNatsWithDocker
 } from './lib/nats-server.js';
 import { assertPortsFree } from './lib/ports.js';
+import { exitCleanly } from './lib/processes.js';
 import { displayHost, readSettings } from './lib/settings.js';
 
-/** @type {Array<() => Promise<void>>} */
-const cleanups = [];
-let stopping = false;
-
-async function shutdown(code = 0) {
-	if (stopping) return;
-	stopping = true;
-	for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-	process.exit(code);
-}
+const { onExit, shutdown, isStopping } = exitCleanly();
 
 /** @param {unknown} error */
 function fail(error) {
@@ -34,9 +26,6 @@ function fail(error) {
 	console.error(`\nSwitchboard could not start: ${message}`);
 	void shutdown(1);
 }
-
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
 
 async function main() {
 	const settings = readSettings();
@@ -62,9 +51,9 @@ async function main() {
 	} else {
 		throw new Error(`nats-server is not installed.\n${HOW_TO_INSTALL}`);
 	}
-	cleanups.push(server.stop);
+	onExit(server.stop);
 	void server.exited.then((code) => {
-		if (stopping) return;
+		if (isStopping()) return;
 		console.error(`\nnats-server stopped unexpectedly (exit ${code}). Its last lines:\n${server.logTail()}`);
 		void shutdown(1);
 	});
@@ -72,7 +61,7 @@ async function main() {
 	if (ensureBuild()) console.log('Built the app.');
 	const { serveApp } = await import('./lib/static-server.js');
 	const http = await serveApp({ dir: BUILD_DIR, port: settings.httpPort, host: settings.host });
-	cleanups.push(() => new Promise((resolve) => http.close(() => resolve())));
+	onExit(() => new Promise((resolve) => http.close(() => resolve())));
 	http.closeAllConnections?.();
 
 	const host = displayHost(settings.host);

@@ -4,7 +4,7 @@
  */
 import { nkeys } from '@nats-io/nats-core';
 import { expect, test } from '@playwright/test';
-import { createJwtAuth } from '../helpers/jwt-auth';
+import { createJwtAuth, operatorModeConfig } from '../helpers/jwt-auth';
 import { startTestServer, type TestServer } from '../helpers/nats-server';
 import { appUrl } from './env';
 
@@ -68,12 +68,7 @@ test('a person signs in with an NKey seed; it stays out of the link and storage 
 test('a person signs in with a credentials file on a server in operator mode', async ({ page }) => {
 	const jwt = createJwtAuth();
 	const operatorServer = await startTestServer({
-		config: `host: 127.0.0.1
-port: $SWITCHBOARD_NATS_PORT
-http_port: $SWITCHBOARD_MONITOR_PORT
-websocket { host: 127.0.0.1, port: $SWITCHBOARD_WS_PORT, no_tls: true }
-jetstream { store_dir: $SWITCHBOARD_DATA_DIR }
-${jwt.serverConfig}`
+		config: operatorModeConfig(jwt)
 	});
 	try {
 		await page.goto(`${appUrl}/?server=${encodeURIComponent(operatorServer.wsUrl)}&name=Ada`);

@@ -74,3 +74,13 @@ export function createJwtAuth(): JwtAuth {
 		}
 	};
 }
+
+/** A whole test server configuration in operator mode: loopback, WebSocket, JetStream, this auth. */
+export function operatorModeConfig(auth: JwtAuth): string {
+	return `host: 127.0.0.1
+port: $SWITCHBOARD_NATS_PORT
+http_port: $SWITCHBOARD_MONITOR_PORT
+websocket { host: 127.0.0.1, port: $SWITCHBOARD_WS_PORT, no_tls: true }
+jetstream { store_dir: $SWITCHBOARD_DATA_DIR }
+${auth.serverConfig}`;
+}

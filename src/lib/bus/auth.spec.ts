@@ -3,11 +3,11 @@
  * password users whose permissions are what a secured server gives a person.
  */
 import { nkeys } from '@nats-io/nats-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../tests/helpers/bus';
+import { busesLeftAfterEach } from '../../../tests/helpers/buses';
 import { startTestServer, type TestServer } from '../../../tests/helpers/nats-server';
-import { createJwtAuth } from '../../../tests/helpers/jwt-auth';
-import { BusConnection } from './connection.svelte';
+import { createJwtAuth, operatorModeConfig } from '../../../tests/helpers/jwt-auth';
 import { credentialsProblem } from './connection-options';
 
 const ada = nkeys.createUser();
@@ -42,15 +42,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const open: BusConnection[] = [];
-afterEach(async () => {
-	await Promise.all(open.splice(0).map((bus) => bus.leave()));
-});
-function newBus() {
-	const bus = new BusConnection();
-	open.push(bus);
-	return bus;
-}
+const newBus = busesLeftAfterEach();
 
 describe('signing in', () => {
 	it('joins with an NKey seed: the page signs the server’s challenge', async () => {
@@ -110,12 +102,7 @@ describe('a credentials file, on a server in operator mode', () => {
 	let operatorServer: TestServer;
 	beforeAll(async () => {
 		operatorServer = await startTestServer({
-			config: `host: 127.0.0.1
-port: $SWITCHBOARD_NATS_PORT
-http_port: $SWITCHBOARD_MONITOR_PORT
-websocket { host: 127.0.0.1, port: $SWITCHBOARD_WS_PORT, no_tls: true }
-jetstream { store_dir: $SWITCHBOARD_DATA_DIR }
-${jwt.serverConfig}`
+			config: operatorModeConfig(jwt)
 		});
 	});
 	afterAll(() => operatorServer.stop());

@@ -3,26 +3,17 @@
  * same W3C API the browser has), with agents on the official TCP client.
  */
 import { connect } from '@nats-io/transport-node';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { jsonBytes, seedStatusUpdate, voltaHeartbeat } from '$lib/protocol/fixtures';
 import { until } from '../../../tests/helpers/bus';
+import { busesLeftAfterEach } from '../../../tests/helpers/buses';
 import { startTestServer } from '../../../tests/helpers/nats-server';
-import { BusConnection } from './connection.svelte';
 import { TrafficFeed } from './traffic.svelte';
 
 const wsUrl = inject('wsUrl');
 const natsUrl = inject('natsUrl');
 
-const open: BusConnection[] = [];
-afterEach(async () => {
-	await Promise.all(open.splice(0).map((bus) => bus.leave()));
-});
-
-function newBus() {
-	const bus = new BusConnection();
-	open.push(bus);
-	return bus;
-}
+const newBus = busesLeftAfterEach();
 
 describe('BusConnection', () => {
 	it('joins over WebSocket and reports the server’s facts', async () => {
