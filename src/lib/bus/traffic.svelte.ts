@@ -72,9 +72,9 @@ export class TrafficFeed {
 	#bus: BusConnection;
 	#schedule: Schedule;
 	#clock: () => number;
-	/** When the list was last redrawn, and whether it is behind what has arrived. */
+	/** When the list was last redrawn. */
 	#redrawnAt = -Infinity;
-	#behind = false;
+	/** Messages taken in but not yet drawn (the list is behind while this is above 0). */
 	#behindBy = 0;
 
 	constructor(
@@ -193,19 +193,17 @@ export class TrafficFeed {
 	#flush() {
 		this.#scheduled = false;
 		const arrived = this.#pendingCount;
-		if (arrived === 0 && !this.#behind) return;
+		if (arrived === 0 && this.#behindBy === 0) return;
 		this.#pendingCount = 0;
 		const now = this.#clock();
 		if (arrived >= FLOOD_PER_FRAME && now - this.#redrawnAt < FLOOD_REDRAW_MS) {
 			// Flooding and redrawn moments ago: stay behind, and look again next frame.
 			this.#behindBy += arrived;
-			this.#behind = true;
 			this.#scheduleFlush();
 			return;
 		}
 		if (this.paused) this.arrivedWhilePaused += this.#behindBy + arrived;
 		this.#behindBy = 0;
-		this.#behind = false;
 		this.#redrawnAt = now;
 		this.total = this.#seen;
 		this.invalid = this.#invalidSeen;

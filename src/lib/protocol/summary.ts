@@ -103,7 +103,7 @@ export function isValid(decoded: Decoded): boolean {
 export function summarize(decoded: Decoded, rawText: () => string): MessageSummary {
 	if (!decoded.ok) {
 		return {
-			type: typeOfRoute(decoded.route),
+			type: messageType(decoded),
 			from: null,
 			to: recipientOf(decoded.route),
 			sentAt: null,
@@ -125,12 +125,16 @@ export function summarize(decoded: Decoded, rawText: () => string): MessageSumma
 		};
 	}
 	const { payload } = decoded;
-	const base = { sentAt: parseTimestamp(payload.value.timestamp ?? ''), problem: null, valid: true };
+	const base = {
+		type: messageType(decoded),
+		sentAt: parseTimestamp(payload.value.timestamp ?? ''),
+		problem: null,
+		valid: true
+	};
 	switch (payload.kind) {
 		case 'announce':
 			return {
 				...base,
-				type: 'announce',
 				from: payload.value.id,
 				to: 'everyone',
 				preview: previewText(
@@ -141,7 +145,6 @@ export function summarize(decoded: Decoded, rawText: () => string): MessageSumma
 		case 'heartbeat':
 			return {
 				...base,
-				type: payload.kind,
 				from: payload.value.agentId,
 				to: 'everyone',
 				preview: previewText(payload.value.status)
@@ -149,7 +152,6 @@ export function summarize(decoded: Decoded, rawText: () => string): MessageSumma
 		case 'message':
 			return {
 				...base,
-				type: payload.value.type,
 				from: payload.value.from,
 				to: payload.value.to === 'all' ? 'everyone' : payload.value.to,
 				preview: previewText(payload.value.message)
@@ -157,7 +159,6 @@ export function summarize(decoded: Decoded, rawText: () => string): MessageSumma
 		case 'list_agents':
 			return {
 				...base,
-				type: 'list_agents',
 				from: payload.value.requestFrom ?? null,
 				to: 'everyone',
 				preview: previewText(`status=${payload.value.status ?? 'all'}`)
@@ -165,7 +166,6 @@ export function summarize(decoded: Decoded, rawText: () => string): MessageSumma
 		case 'capability_request':
 			return {
 				...base,
-				type: 'capability_request',
 				from: payload.value.from,
 				to: 'everyone',
 				preview: previewText(payload.value.capability)
