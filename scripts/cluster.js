@@ -10,7 +10,8 @@ import { defaultNodePorts, startCluster } from './lib/cluster.js';
 import { findNatsServer, HOW_TO_INSTALL } from './lib/nats-server.js';
 import { assertPortsFree } from './lib/ports.js';
 import { exitCleanly } from './lib/processes.js';
-import { displayHost, readSettings } from './lib/settings.js';
+import { provisionAsAdmin } from './lib/provision.js';
+import { adminPassword, displayHost, readSettings } from './lib/settings.js';
 
 const { onExit, shutdown } = exitCleanly();
 
@@ -33,6 +34,12 @@ async function main() {
 		}
 	});
 	for (const node of running) onExit(node.stop);
+	// Storage with three replicas, before any console joins (the nodes elect a leader first).
+	const routeHost = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
+	await provisionAsAdmin({
+		servers: running.map((node) => `nats://${routeHost}:${node.natsPort}`),
+		password: adminPassword({ ...settings, dataDir: path.join(settings.dataDir, 'cluster') }) // as startCluster made it
+	});
 
 	if (ensureBuild()) console.log('Built the app.');
 	const { serveApp } = await import('./lib/static-server.js');

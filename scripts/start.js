@@ -16,7 +16,8 @@ import {
 } from './lib/nats-server.js';
 import { assertPortsFree } from './lib/ports.js';
 import { exitCleanly } from './lib/processes.js';
-import { displayHost, readSettings } from './lib/settings.js';
+import { provisionAsAdmin } from './lib/provision.js';
+import { adminPassword, displayHost, readSettings } from './lib/settings.js';
 
 const { onExit, shutdown, isStopping } = exitCleanly();
 
@@ -58,6 +59,12 @@ async function main() {
 		void shutdown(1);
 	});
 
+	// Storage exists from the first second, before any console joins: a question asked now is kept.
+	await provisionAsAdmin({
+		servers: [`nats://${connectHost(settings.host)}:${settings.natsPort}`],
+		password: adminPassword(settings)
+	});
+
 	if (ensureBuild()) console.log('Built the app.');
 	const { serveApp } = await import('./lib/static-server.js');
 	const http = await serveApp({ dir: BUILD_DIR, port: settings.httpPort, host: settings.host });
@@ -76,6 +83,11 @@ Switchboard is running.
   Data folder:     ${settings.dataDir}
   nats-server pid: ${server.pid ?? 'in Docker'}
 Open the app, enter a name and join. Press Ctrl-C to stop.`);
+}
+
+/** @param {string} host */
+function connectHost(host) {
+	return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }
 
 main().catch(fail);

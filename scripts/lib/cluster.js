@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { startNatsServer } from './nats-server.js';
-import { ROOT } from './settings.js';
+import { adminPassword, ROOT } from './settings.js';
 
 export const CLUSTER_CONFIG = path.join(ROOT, 'nats/cluster/node.conf');
 
@@ -31,6 +31,8 @@ export function defaultNodePorts() {
  * @returns {Promise<ClusterNode[]>}
  */
 export async function startCluster({ binary, host, dataDir, nodes, onLogLine }) {
+	// One admin for the whole cluster, kept beside the nodes' folders.
+	const password = adminPassword({ dataDir, httpPort: 0, wsPort: 0, natsPort: 0, monitorPort: 0, host });
 	const routeHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 	const routes = Object.fromEntries(
 		nodes.map((node, i) => [`SWITCHBOARD_ROUTE_${i + 1}`, `nats-route://${routeHost}:${node.clusterPort}`])
@@ -53,6 +55,7 @@ export async function startCluster({ binary, host, dataDir, nodes, onLogLine }) 
 					settings,
 					logFile: path.join(settings.dataDir, 'nats-server.log'),
 					configFile: CLUSTER_CONFIG,
+					adminPassword: password,
 					env: {
 						...routes,
 						SWITCHBOARD_NODE_NAME: node.name,

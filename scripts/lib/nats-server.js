@@ -87,7 +87,7 @@ If it is installed somewhere unusual, point SWITCHBOARD_NATS_SERVER at the binar
 /**
  * Starts nats-server with nats/switchboard.conf and resolves once clients and browsers can connect.
  * `configFile` (tests, nats/secure.conf) replaces it; it reads the same SWITCHBOARD_* variables.
- * @param {{ binary: string, settings: import('./settings.js').Settings, logFile?: string, onLogLine?: (line: string) => void, configFile?: string, env?: Record<string, string> }} options
+ * @param {{ binary: string, settings: import('./settings.js').Settings, logFile?: string, onLogLine?: (line: string) => void, configFile?: string, env?: Record<string, string>, adminPassword?: string }} options
  * @returns {Promise<RunningServer>}
  */
 export async function startNatsServer({
@@ -96,11 +96,12 @@ export async function startNatsServer({
 	logFile,
 	onLogLine,
 	configFile = NATS_CONFIG,
-	env = {}
+	env = {},
+	adminPassword
 }) {
 	fs.mkdirSync(settings.dataDir, { recursive: true });
 	const child = spawn(binary, ['-c', configFile], {
-		env: { ...process.env, ...natsEnvironment(settings), ...env },
+		env: { ...process.env, ...natsEnvironment(settings, adminPassword), ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 		cwd: ROOT
 	});

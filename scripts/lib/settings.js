@@ -2,6 +2,8 @@
  * The settings `npm start` and the tests share: ports, interface and data folder, from SWITCHBOARD_*
  * environment variables with documented defaults.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,11 +60,32 @@ export function readSettings(env = process.env) {
 }
 
 /**
- * The environment nats/switchboard.conf reads its $VARIABLES from.
+ * The password of the server's admin user (nats/access.conf), who alone may change Switchboard's
+ * storage: SWITCHBOARD_ADMIN_PASSWORD, else one made at random on first start and kept in the data
+ * folder (readable by its owner only), so `npx switchboard setup` can be run again later with it.
  * @param {Settings} settings
  */
-export function natsEnvironment(settings) {
+export function adminPassword(settings, env = process.env) {
+	if (env.SWITCHBOARD_ADMIN_PASSWORD) return env.SWITCHBOARD_ADMIN_PASSWORD;
+	const file = path.join(settings.dataDir, 'admin-password');
+	try {
+		return fs.readFileSync(file, 'utf8').trim();
+	} catch {
+		fs.mkdirSync(settings.dataDir, { recursive: true });
+		const password = crypto.randomBytes(24).toString('base64url');
+		fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+		return password;
+	}
+}
+
+/**
+ * The environment nats/switchboard.conf reads its $VARIABLES from.
+ * @param {Settings} settings
+ * @param {string} [password] the admin's; by default adminPassword(settings)
+ */
+export function natsEnvironment(settings, password = adminPassword(settings)) {
 	return {
+		SWITCHBOARD_ADMIN_PASSWORD: password,
 		SWITCHBOARD_HOST: settings.host,
 		SWITCHBOARD_NATS_PORT: String(settings.natsPort),
 		SWITCHBOARD_WS_PORT: String(settings.wsPort),

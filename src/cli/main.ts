@@ -24,6 +24,14 @@ import {
 	sinceText,
 	type Roster
 } from '../lib/roster/roster';
+import {
+	HOW_TO_PROVISION,
+	StorageError,
+	checkStorage,
+	describeReport,
+	provisionStorage,
+	waitForJetStream
+} from '../lib/storage';
 import { serveMcp } from '../mcp/server';
 import {
 	AnswerRejectedError,
@@ -31,6 +39,7 @@ import {
 	ConnectError,
 	InvalidReplyError,
 	NoHumanOnlineError,
+	QuestionTooLargeError,
 	RequestTimeoutError,
 	SwitchboardAgent,
 	type AgentOptions
@@ -73,6 +82,7 @@ Commands:
   request <to> <type> [content-json]      the seed's request/reply; prints the reply envelope
   demo                 run the demo crew (three agents replaying the seed's Phase 1.1 flow)
   mcp                  serve MCP over stdio: ask_human and notify_humans for LLM agents
+  setup                create or correct Switchboard's streams and bucket on a server (admin)
 
 Run 'switchboard <command> --help' for a command's options and examples.
 
@@ -152,6 +162,20 @@ ${GLOBAL_HELP}`,
 
 Runs the demo crew from Node until Ctrl-C (or for the given time): an architect, a parser developer
 and a decomposer replaying the seed's Phase 1.1 flow, asking the humans something now and then.
+
+${GLOBAL_HELP}`,
+	setup: `switchboard setup [--check]
+
+Creates Switchboard's streams and KV bucket on the server, or brings them to Switchboard's settings,
+and says for each what it created, found or changed. Run it once per server, as a user allowed to
+manage streams (on npm start's server: user admin, password in <data folder>/admin-password).
+npm start and npm run cluster run it themselves. Idempotent. Exit 1 when something could not be
+set up; the answers stream is never changed (a different one is reported, to be removed by hand).
+
+  --check              only compare, change nothing; exit 1 when anything is missing or differs
+
+  NATS_USER=admin NATS_PASSWORD="$(cat data/admin-password)" switchboard setup
+  switchboard setup --check
 
 ${GLOBAL_HELP}`,
 	mcp: `switchboard mcp
@@ -259,6 +283,7 @@ async function askCommand(values: Values, positionals: string[]): Promise<number
 					else if (event.type === 'resumed')
 						progress(`Already asked (question id ${event.questionId}). Waiting for the answer…`);
 					else if (event.type === 'claimed') progress(`${event.by.name} is on it.`);
+					else if (event.type === 'ignored') progress(`Ignored ${event.reason}.`);
 					else progress('Released: waiting for someone else.');
 				}
 			});
@@ -416,6 +441,30 @@ async function demoCommand(values: Values): Promise<number> {
 	});
 }
 
+async function setupCommand(values: Values): Promise<number> {
+	return withAgent(values, false, async (agent) => {
+		await waitForJetStream(agent.nc, 10_000);
+		const reports = values.check ? await checkStorage(agent.nc) : await provisionStorage(agent.nc);
+		for (const report of reports) {
+			const line = describeReport(report);
+			const bad = ['missing', 'differs', 'failed'].includes(report.outcome);
+			if (values.json) continue;
+			process.stdout.write(`${bad ? colour.red(line) : line}\n`);
+		}
+		if (values.json)
+			process.stdout.write(
+				`${JSON.stringify(
+					reports.map((r) => ({ stream: r.spec.stream, outcome: r.outcome, details: r.details })),
+					null,
+					2
+				)}\n`
+			);
+		const failed = reports.some((r) => ['missing', 'differs', 'failed'].includes(r.outcome));
+		if (failed && values.check) progress(HOW_TO_PROVISION);
+		return failed ? EXIT.failed : EXIT.ok;
+	});
+}
+
 const COMMAND_OPTIONS: Record<string, ParseArgsConfig['options']> = {
 	ask: {
 		options: { type: 'string' },
@@ -435,6 +484,7 @@ const COMMAND_OPTIONS: Record<string, ParseArgsConfig['options']> = {
 	broadcast: {},
 	request: { timeout: { type: 'string' } },
 	demo: { for: { type: 'string' } },
+	setup: { check: { type: 'boolean' } },
 	mcp: {}
 };
 
@@ -479,6 +529,8 @@ export async function main(argv: string[]): Promise<number> {
 				return await publishCommand(command, values, positionals);
 			case 'demo':
 				return await demoCommand(values);
+			case 'setup':
+				return await setupCommand(values);
 			default:
 				return await serveMcp(
 					agentOptions({
@@ -495,7 +547,9 @@ export async function main(argv: string[]): Promise<number> {
 		if (
 			error instanceof ConnectError ||
 			error instanceof RequestTimeoutError ||
-			error instanceof InvalidReplyError
+			error instanceof InvalidReplyError ||
+			error instanceof StorageError ||
+			error instanceof QuestionTooLargeError
 		) {
 			process.stderr.write(`${colour.red(error.message)}\n`);
 			return EXIT.failed;

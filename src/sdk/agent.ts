@@ -12,7 +12,7 @@ import {
 	type NatsConnection
 } from '@nats-io/nats-core';
 import { AgentPresence } from '../lib/agents/presence';
-import { ensurePresenceStreams, replayPresence } from '../lib/agents/presence-history';
+import { replayPresence } from '../lib/agents/presence-history';
 import {
 	createEnvelope,
 	decode,
@@ -107,7 +107,6 @@ export class SwitchboardAgent {
 		const nc = await open(serversFrom(options.servers), options, `switchboard sdk: ${identity.id}`);
 		let presence: AgentPresence | null = null;
 		if (options.presence !== false) {
-			await ensurePresenceStreams(nc).catch(() => undefined);
 			presence = new AgentPresence(nc, identity);
 			await presence.start();
 			// Agents that joined while we were cut off have not heard of us.

@@ -1,23 +1,28 @@
 /**
  * Asking a human and waiting for the answer, the durable way: the question is kept in the inbox
- * stream, the answer is read from the KV record the answering console writes before it sends, and
+ * stream, the answer is read from the write-once record the answering console writes before it
+ * sends (the server keeps exactly one per question), and
  * from the asker's durable answer subject. Both survive the asker's reconnect; asking again with the
  * same `id` after a restart picks up where it left off instead of asking twice.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { KV } from '@nats-io/kv';
-import { answersKeptFor, markAsked, openInbox, readAnswer } from '../lib/agents/inbox-store';
+import {
+	answersKeptFor,
+	markAsked,
+	openInbox,
+	readAnswer,
+	watchAnswers,
+	watchClaims
+} from '../lib/agents/inbox-store';
+import { QUESTION_LIMIT } from '../lib/storage';
 import {
 	AnswerContentSchema,
-	AnswerRecordSchema,
-	ClaimRecordSchema,
 	FieldsSchema,
 	createEnvelope,
 	decode,
 	describeIssues,
 	encodeEnvelope,
 	newCorrelationId,
-	parseJson,
 	questionKey,
 	seedSubjects,
 	type AgentIdentity,
@@ -29,8 +34,8 @@ import {
 import {
 	AnswerRejectedError,
 	AskTimeoutError,
-	InvalidReplyError,
 	NoHumanOnlineError,
+	QuestionTooLargeError,
 	SwitchboardError
 } from './errors';
 
@@ -61,7 +66,9 @@ export type AskProgress =
 	| { type: 'asked'; questionId: string; subject: string }
 	| { type: 'resumed'; questionId: string }
 	| { type: 'claimed'; by: { id: string; name: string } }
-	| { type: 'released' };
+	| { type: 'released' }
+	/** Something arrived on the answer subject that is not the recorded answer: not taken, only reported. */
+	| { type: 'ignored'; reason: string };
 
 export interface AskResult {
 	questionId: string;
@@ -94,48 +101,51 @@ function fromRecord(record: AnswerRecord, envelope: AgentMessage | null): AskRes
 	};
 }
 
-/** Reads an ANSWER envelope for our question; throws InvalidReplyError when it is ours but malformed. */
-function answerFromEnvelope(subject: string, data: Uint8Array, questionId: string): AskResult | null {
+/** An ANSWER envelope for our question, as it arrived: what it says and who it says answered. */
+interface AnswerEnvelope {
+	envelope: AgentMessage;
+	answer: string;
+	by: string;
+}
+
+/**
+ * Reads an ANSWER envelope for our question: null when it is not one, a reason when it is ours but
+ * malformed (reported, never taken: an envelope alone decides nothing, the recorded answer does).
+ */
+function answerEnvelope(
+	subject: string,
+	data: Uint8Array,
+	questionId: string
+): AnswerEnvelope | { invalid: string } | null {
 	const decoded = decode(subject, data);
 	if (!decoded.ok || decoded.dialect !== 'seed' || decoded.envelope.message_type !== 'answer') return null;
 	const content = decoded.envelope.content;
 	if (content.question_id !== questionId) return null;
 	const parsed = AnswerContentSchema.safeParse(content);
-	if (!parsed.success) {
-		throw new InvalidReplyError(
-			`The answer to ${questionId} is malformed: ${describeIssues(parsed.error, content)}`
-		);
-	}
-	const by = content.answered_by as { id?: unknown; name?: unknown } | undefined;
-	const decision =
-		content.decision === 'approve' || content.decision === 'reject' ? content.decision : undefined;
+	if (!parsed.success)
+		return { invalid: `a malformed answer to ${questionId}: ${describeIssues(parsed.error, content)}` };
+	const by = content.answered_by as { id?: unknown } | undefined;
 	return {
-		questionId,
+		envelope: decoded.envelope,
 		answer: parsed.data.answer,
-		choice: typeof content.choice === 'string' ? content.choice : undefined,
-		fields: content.fields as FieldValues | undefined,
-		decision,
-		by: {
-			id: typeof by?.id === 'string' ? by.id : decoded.envelope.from_agent,
-			name: typeof by?.name === 'string' ? by.name : decoded.envelope.from_agent
-		},
-		at: decoded.envelope.timestamp,
-		envelope: decoded.envelope
+		by: typeof by?.id === 'string' ? by.id : decoded.envelope.from_agent
 	};
 }
 
+/** Is this envelope the delivery of that record (same answer, same person)? */
+const delivers = (candidate: AnswerEnvelope, record: AnswerRecord) =>
+	candidate.answer === record.answer.text && candidate.by === record.by.id;
+
+/** The envelope that delivered the recorded answer, from what the inbox stream kept for the asker. */
 async function keptEnvelope(
 	nc: NatsConnection,
 	subject: string,
-	questionId: string
+	questionId: string,
+	record: AnswerRecord
 ): Promise<AgentMessage | null> {
 	for (const m of (await answersKeptFor(nc, subject).catch(() => [])).reverse()) {
-		try {
-			const result = answerFromEnvelope(m.subject, m.data, questionId);
-			if (result) return result.envelope;
-		} catch {
-			// a malformed answer among the kept ones: the live path reported it; look further back
-		}
+		const candidate = answerEnvelope(m.subject, m.data, questionId);
+		if (candidate && 'envelope' in candidate && delivers(candidate, record)) return candidate.envelope;
 	}
 	return null;
 }
@@ -150,7 +160,7 @@ export async function ask(
 		const fields = FieldsSchema.safeParse(options.fields);
 		if (!fields.success) throw new TypeError(`fields: ${describeIssues(fields.error, options.fields)}`);
 	}
-	const kv: KV = await openInbox(nc);
+	const store = await openInbox(nc);
 	const questionId = options.id ?? newCorrelationId(identity.id);
 	const key = questionKey(questionId);
 	const answerSubject = seedSubjects.direct(identity.id, 'answer');
@@ -158,9 +168,35 @@ export async function ask(
 		if (result.decision === 'reject') throw new AnswerRejectedError(result);
 		return result;
 	};
+	const recorded = async (record: AnswerRecord, envelope?: AgentMessage) =>
+		fromRecord(record, envelope ?? (await keptEnvelope(nc, answerSubject, questionId, record)));
 
-	const already = await readAnswer(kv, key);
-	if (already) return settle(fromRecord(already, await keptEnvelope(nc, answerSubject, questionId)));
+	const already = await readAnswer(nc, key);
+	if (already) return settle(await recorded(already));
+
+	// Checked before anything is marked or sent: the inbox would not keep a bigger question.
+	const subject = options.to
+		? seedSubjects.direct(options.to, 'question')
+		: options.team
+			? seedSubjects.team(options.team, 'question')
+			: seedSubjects.broadcast('question');
+	const bytes = encodeEnvelope(
+		createEnvelope({
+			from: identity.id,
+			to: options.to ?? null,
+			type: 'question',
+			content: {
+				question,
+				...(options.context !== undefined ? { context: options.context } : {}),
+				...(options.urgency ? { urgency: options.urgency } : {}),
+				...(options.options?.length ? { options: options.options } : {}),
+				...(options.fields ? { fields: options.fields } : {}),
+				...(options.deadline ? { deadline: options.deadline.toISOString() } : {})
+			},
+			correlationId: questionId
+		})
+	);
+	if (bytes.length > QUESTION_LIMIT) throw new QuestionTooLargeError(bytes.length, QUESTION_LIMIT);
 
 	const humans = await context.humansOnline();
 	options.onProgress?.({ type: 'humans', online: humans });
@@ -177,43 +213,45 @@ export async function ask(
 				reject(error);
 			}
 		};
-		// 1. The envelope on our durable answer subject (core NATS resubscribes after a reconnect).
+		const ignore = (reason: string) => options.onProgress?.({ type: 'ignored', reason });
+		// 1. The envelope on our durable answer subject (core NATS resubscribes after a reconnect). It
+		// is taken only when it delivers the recorded answer: an envelope nobody recorded is a forgery.
 		const sub = nc.subscribe(answerSubject, {
 			callback: (error, msg) => {
 				if (error) return;
-				try {
-					const result = answerFromEnvelope(msg.subject, msg.data, questionId);
-					if (result) finish(result);
-				} catch (invalid) {
-					reject(invalid);
-				}
+				const candidate = answerEnvelope(msg.subject, msg.data, questionId);
+				if (!candidate) return;
+				if ('invalid' in candidate) return ignore(`${candidate.invalid} (not taken)`);
+				void readAnswer(nc, key)
+					.then(async (record) => {
+						if (record && delivers(candidate, record)) finish(await recorded(record, candidate.envelope));
+						else
+							ignore(
+								`an answer to ${questionId} from ${candidate.envelope.from_agent} that is not the recorded answer (not taken)`
+							);
+					})
+					.catch(() => undefined);
 			}
 		});
 		stops.push(() => sub.unsubscribe());
-		// 2. The KV records: claims for progress, and the answer, which a watcher re-reads after a
-		// reconnect — so an answer given while we were away is not missed.
-		void kv
-			.watch({ key: `${key}.*` })
-			.then((watcher) => {
-				stops.push(() => watcher.stop());
-				void (async () => {
-					for await (const entry of watcher) {
-						const body = entry.operation === 'PUT' ? parseJson(entry.value) : null;
-						if (entry.key.endsWith('.claim')) {
-							const claim = body?.ok ? ClaimRecordSchema.safeParse(body.value) : null;
-							options.onProgress?.(
-								claim?.success ? { type: 'claimed', by: claim.data.by } : { type: 'released' }
-							);
-						} else if (entry.key.endsWith('.answer') && body?.ok) {
-							const record = AnswerRecordSchema.safeParse(body.value);
-							if (!record.success) continue;
-							// The console records before it sends: give the envelope a moment to arrive.
-							await new Promise((r) => setTimeout(r, 300));
-							finish(fromRecord(record.data, await keptEnvelope(nc, answerSubject, questionId)));
-						}
-					}
-				})();
-			})
+		// 2. The write-once answer record, which the console writes before it sends; and claims, for
+		// progress. Both watchers pick up again after a reconnect, so nothing given meanwhile is missed.
+		void watchAnswers(
+			nc,
+			(_key, record) => {
+				// Give the envelope a moment to arrive, so the result carries it.
+				setTimeout(() => void recorded(record).then(finish), 300);
+			},
+			key
+		)
+			.then((stop) => stops.push(stop))
+			.catch(reject);
+		void watchClaims(
+			store,
+			(_key, claim) => options.onProgress?.(claim ? { type: 'claimed', by: claim.by } : { type: 'released' }),
+			key
+		)
+			.then((stop) => stops.push(stop))
 			.catch(reject);
 		// After a reconnect the watcher's consumer may be gone with the old server, and the envelope
 		// may have come while we were away: read the record itself, on reconnect and every few seconds.
@@ -222,8 +260,8 @@ export async function ask(
 			if (checking || nc.isClosed()) return;
 			checking = true;
 			try {
-				const record = await readAnswer(kv, key);
-				if (record) finish(fromRecord(record, await keptEnvelope(nc, answerSubject, questionId)));
+				const record = await readAnswer(nc, key);
+				if (record) finish(await recorded(record));
 			} catch {
 				// not reachable right now: the next reconnect or tick tries again
 			} finally {
@@ -266,27 +304,8 @@ export async function ask(
 	waiting.catch(() => undefined);
 	try {
 		await nc.flush();
-		if (await markAsked(kv, key, questionId)) {
-			const subject = options.to
-				? seedSubjects.direct(options.to, 'question')
-				: options.team
-					? seedSubjects.team(options.team, 'question')
-					: seedSubjects.broadcast('question');
-			const envelope = createEnvelope({
-				from: identity.id,
-				to: options.to ?? null,
-				type: 'question',
-				content: {
-					question,
-					...(options.context !== undefined ? { context: options.context } : {}),
-					...(options.urgency ? { urgency: options.urgency } : {}),
-					...(options.options?.length ? { options: options.options } : {}),
-					...(options.fields ? { fields: options.fields } : {}),
-					...(options.deadline ? { deadline: options.deadline.toISOString() } : {})
-				},
-				correlationId: questionId
-			});
-			nc.publish(subject, encodeEnvelope(envelope));
+		if (await markAsked(store, key, questionId)) {
+			nc.publish(subject, bytes);
 			options.onProgress?.({ type: 'asked', questionId, subject });
 		} else {
 			options.onProgress?.({ type: 'resumed', questionId });

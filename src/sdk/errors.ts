@@ -41,6 +41,16 @@ export class NoHumanOnlineError extends SwitchboardError {
 	}
 }
 
+/** The question is bigger than the inbox keeps; nothing was asked. */
+export class QuestionTooLargeError extends SwitchboardError {
+	override name = 'QuestionTooLargeError';
+	constructor(size: number, limit: number) {
+		super(
+			`The question is ${Math.ceil(size / 1024)} KiB and the inbox keeps questions up to ${limit / 1024} KiB, so it was not asked. Shorten the question or its context (put long material somewhere people can open, and link to it).`
+		);
+	}
+}
+
 /** A reply arrived that is not what the protocol says it must be. */
 export class InvalidReplyError extends SwitchboardError {
 	override name = 'InvalidReplyError';

@@ -5,4 +5,5 @@
 export { connectAgent, SwitchboardAgent, serversFrom, type AgentOptions } from './agent';
 export type { AskOptions, AskProgress, AskResult } from './ask';
 export * from './errors';
+export { StorageError } from '../lib/storage';
 export * as protocol from '../lib/protocol';

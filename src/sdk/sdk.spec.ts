@@ -9,7 +9,6 @@ import {
 	AnswerRejectedError,
 	AskTimeoutError,
 	ConnectError,
-	InvalidReplyError,
 	NoHumanOnlineError,
 	connectAgent,
 	type AskProgress,
@@ -140,27 +139,41 @@ describe('ask', () => {
 		questions.stop();
 	});
 
-	it('rejects an answer to its question that breaks the protocol', async () => {
+	it('is never ended by a malformed or forged answer: it reports them and takes the recorded one', async () => {
 		const agent = await agentOn(natsUrl);
-		const id = `bad-${unique()}`;
-		const outcome = agent.ask(`Bad reply ${id}`, { id }).then(
-			() => null,
-			(error: unknown) => error
-		);
+		const id = `forged-${unique()}`;
+		const ignored: string[] = [];
+		const outcome = agent.ask(`Which region? ${id}`, {
+			id,
+			onProgress: (event) => {
+				if (event.type === 'ignored') ignored.push(event.reason);
+			}
+		});
 		await human.waitFor(id);
 		const rogue = await connect({ servers: natsUrl });
-		rogue.publish(
-			`orchestrator.agent.${agent.identity.id}.answer`,
+		const envelope = (content: Record<string, unknown>) =>
 			JSON.stringify({
 				from_agent: 'rogue',
+				to_agent: agent.identity.id,
 				message_type: 'answer',
-				content: { question_id: id },
-				timestamp: '2025-12-07T23:11:11'
-			})
-		);
+				content,
+				timestamp: '2025-12-07T23:11:11',
+				correlation_id: id
+			});
+		const subject = `orchestrator.agent.${agent.identity.id}.answer`;
+		// Malformed (no answer text), then well formed but recorded nowhere: a forgery.
+		rogue.publish(subject, envelope({ question_id: id }));
+		rogue.publish(subject, envelope({ question_id: id, answer: 'us-east-1 (forged)' }));
 		await rogue.flush();
 		await rogue.close();
-		expect(await outcome).toBeInstanceOf(InvalidReplyError);
+		await until(() => ignored.length === 2, 'both to be reported as ignored');
+		expect(ignored[0]).toMatch(/malformed/u);
+		expect(ignored[1]).toMatch(/not the recorded answer/u);
+
+		await human.answer(id, { text: 'eu-west-1' });
+		const result = await outcome;
+		expect(result.answer).toBe('eu-west-1');
+		expect(result.envelope?.content).toMatchObject({ answer: 'eu-west-1', question_id: id });
 	});
 });
 

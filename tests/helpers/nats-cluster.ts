@@ -7,6 +7,8 @@ import { connect } from '@nats-io/transport-node';
 import { startCluster, type ClusterNode } from '../../scripts/lib/cluster.js';
 import { findNatsServer } from '../../scripts/lib/nats-server.js';
 import { findFreePort } from '../../scripts/lib/ports.js';
+import { provisionAsAdmin } from '../../scripts/lib/provision.js';
+import { adminPassword } from '../../scripts/lib/settings.js';
 
 export interface TestNode {
 	name: string;
@@ -63,10 +65,25 @@ export async function startTestCluster(): Promise<TestCluster> {
 			fs.rmSync(dataDir, { recursive: true, force: true });
 		}
 	};
-	await untilJetStreamReady(cluster.natsUrls).catch(async (error: unknown) => {
-		await cluster.stop();
-		throw error;
-	});
+	await untilJetStreamReady(cluster.natsUrls)
+		// Storage with three replicas, as `npm run cluster` provisions it.
+		.then(() =>
+			provisionAsAdmin({
+				servers: cluster.natsUrls,
+				password: adminPassword({
+					dataDir,
+					httpPort: 0,
+					wsPort: 0,
+					natsPort: 0,
+					monitorPort: 0,
+					host: '127.0.0.1'
+				})
+			})
+		)
+		.catch(async (error: unknown) => {
+			await cluster.stop();
+			throw error;
+		});
 	return cluster;
 }
 

@@ -6,13 +6,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { findNatsServer, startNatsServer, type RunningServer } from '../../scripts/lib/nats-server.js';
 import { findFreePort } from '../../scripts/lib/ports.js';
-import type { Settings } from '../../scripts/lib/settings.js';
+import { provisionAsAdmin } from '../../scripts/lib/provision.js';
+import { adminPassword, type Settings } from '../../scripts/lib/settings.js';
 
 export interface TestServer {
 	natsUrl: string;
 	wsUrl: string;
 	monitorUrl: string;
 	settings: Settings;
+	/** The admin user's password (nats/access.conf), for tests that act as the admin. */
+	adminPassword: string;
 	/** Kills the server process and starts it again on the same ports and data. */
 	restart(): Promise<void>;
 	/** Stops the process; it stays stopped until `start`. */
@@ -38,10 +41,11 @@ export async function freeSettings(): Promise<Settings> {
 
 /**
  * `config`: the text of a configuration to run instead of nats/switchboard.conf (it may use the
- * same $SWITCHBOARD_* variables for ports and data); `env` adds variables it reads.
+ * same $SWITCHBOARD_* variables for ports and data); `env` adds variables it reads. On
+ * nats/switchboard.conf the storage is provisioned as `npm start` does, unless `provision` is false.
  */
 export async function startTestServer(
-	options: { config?: string; env?: Record<string, string> } = {}
+	options: { config?: string; env?: Record<string, string>; provision?: boolean } = {}
 ): Promise<TestServer> {
 	const binary = findNatsServer();
 	if (!binary) throw new Error('nats-server is not installed: run .ci/run, or apt-get install nats-server.');
@@ -66,8 +70,18 @@ export async function startTestServer(
 		running = null;
 	};
 	await start();
+	const natsUrl = `nats://127.0.0.1:${settings.natsPort}`;
+	if (!options.config && options.provision !== false) {
+		await provisionAsAdmin({ servers: [natsUrl], password: adminPassword(settings) }).catch(
+			async (error: unknown) => {
+				await kill();
+				throw error;
+			}
+		);
+	}
 	return {
-		natsUrl: `nats://127.0.0.1:${settings.natsPort}`,
+		natsUrl,
+		adminPassword: adminPassword(settings),
 		wsUrl: `ws://127.0.0.1:${settings.wsPort}`,
 		monitorUrl: `http://127.0.0.1:${settings.monitorPort}`,
 		settings,

@@ -4,7 +4,7 @@
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { replayInbox } from '$lib/agents/inbox-store';
+import { answersKeptFor } from '$lib/agents/inbox-store';
 import type { AgentIdentity } from '$lib/protocol';
 import { seedReceiverAccepts, seedQuestion, voltaQuery } from '$lib/protocol/fixtures';
 import type { InboxItem } from '$lib/inbox/inbox';
@@ -120,7 +120,7 @@ describe('InboxState', () => {
 		answers.stop();
 
 		// An asker that restarted reads it back from JetStream.
-		const kept = (await replayInbox(agent)).filter((m) => m.subject === `orchestrator.agent.${asker}.answer`);
+		const kept = await answersKeptFor(agent, `orchestrator.agent.${asker}.answer`);
 		expect(kept).toHaveLength(1);
 	});
 

@@ -1,18 +1,21 @@
 /**
  * The person's inbox: questions and blockers for them, live from the traffic feed and replayed from
- * JetStream, with claims and answers kept in KV and seen live by every console.
+ * JetStream, with claims (KV) and the write-once answers (a stream) seen live by every console.
  */
-import type { KV } from '@nats-io/kv';
 import {
 	AlreadyAnsweredError,
 	AlreadyClaimedError,
+	AnswerNotRecordedError,
 	openInbox,
 	recordAnswer,
 	recordClaim,
 	releaseClaim,
 	replayInbox,
-	watchRecords
+	watchAnswers,
+	watchClaims,
+	type InboxStore
 } from '$lib/agents/inbox-store';
+import { StorageError, isPassingFault } from '$lib/storage';
 import {
 	createAnswerEnvelope,
 	createVoltaResponse,
@@ -70,8 +73,8 @@ export class InboxState {
 	#bus: BusConnection;
 	#feed: TrafficFeed;
 	#me: AgentIdentity | null = null;
-	/** The KV bucket once open (null when JetStream is unavailable); actions wait for it. */
-	#kv: Promise<KV | null> = Promise.resolve(null);
+	/** The storage once open (null when it is unavailable); actions wait for it. */
+	#store: Promise<InboxStore | null> = Promise.resolve(null);
 	#stops: Array<() => void> = [];
 	/** Bumped by every start and stop, so a retry left over from an earlier start gives up. */
 	#starts = 0;
@@ -93,12 +96,12 @@ export class InboxState {
 				if (isNew && !this.answers.has(item.key)) this.lastArrival = item;
 			})
 		);
-		this.#kv = this.#open(me);
+		this.#store = this.#open(me);
 		// Questions the stream kept while this page was cut off (a server restart, a dropped
 		// network) are read again; items already here are not duplicated.
 		this.#stops.push(
 			this.#bus.onReconnect(() => {
-				void this.#kv.then((kv) => kv && this.#replay(me));
+				void this.#store.then((store) => store && this.#replay(me));
 			})
 		);
 	}
@@ -106,7 +109,7 @@ export class InboxState {
 	stop(): void {
 		this.#starts += 1;
 		for (const stop of this.#stops.splice(0)) stop();
-		this.#kv = Promise.resolve(null);
+		this.#store = Promise.resolve(null);
 	}
 
 	claimOf(item: InboxItem): ClaimRecord | null {
@@ -119,15 +122,15 @@ export class InboxState {
 
 	async claim(item: InboxItem): Promise<void> {
 		const me = this.#me;
-		const kv = await this.#requireKv(item);
-		if (!me || !kv) return;
+		const store = await this.#requireStore(item);
+		if (!me || !store) return;
 		const record: ClaimRecord = {
 			question_id: item.id,
 			by: { id: me.id, name: me.name },
 			at: new Date().toISOString()
 		};
 		try {
-			await recordClaim(kv, item.key, record);
+			await recordClaim(store, item.key, record);
 			this.claims = withEntry(this.claims, item.key, record);
 			this.#say(item, 'ok', 'You are on it: everyone else sees that.');
 		} catch (error) {
@@ -140,10 +143,10 @@ export class InboxState {
 	}
 
 	async release(item: InboxItem): Promise<void> {
-		const kv = await this.#requireKv(item);
-		if (!kv) return;
+		const store = await this.#requireStore(item);
+		if (!store) return;
 		try {
-			await releaseClaim(kv, item.key);
+			await releaseClaim(store, item.key);
 			this.claims = withoutEntry(this.claims, item.key);
 			this.#say(item, 'ok', 'Released: someone else can take it.');
 		} catch (error) {
@@ -158,8 +161,8 @@ export class InboxState {
 	 */
 	async answer(item: InboxItem, answer: HumanAnswer): Promise<boolean> {
 		const me = this.#me;
-		const kv = await this.#requireKv(item);
-		if (!me || !kv) return false;
+		const store = await this.#requireStore(item);
+		if (!me || !store) return false;
 		const now = new Date();
 		const record: AnswerRecord = {
 			question_id: item.id,
@@ -169,7 +172,7 @@ export class InboxState {
 			question: { from: item.from, kind: item.kind, text: item.text, subject: item.subject }
 		};
 		try {
-			await recordAnswer(kv, item.key, record);
+			await recordAnswer(store.nc, item.key, record);
 		} catch (error) {
 			if (error instanceof AlreadyAnsweredError) {
 				if (error.record) this.answers = withEntry(this.answers, item.key, error.record);
@@ -180,7 +183,7 @@ export class InboxState {
 			this.#say(
 				item,
 				'error',
-				error instanceof AlreadyAnsweredError
+				error instanceof AlreadyAnsweredError || error instanceof AnswerNotRecordedError
 					? error.message
 					: `Could not record the answer: ${String(error)}. Nothing was sent; try again.`
 			);
@@ -215,10 +218,10 @@ export class InboxState {
 		}
 	}
 
-	/** The bucket, waiting for it to open if a person acts on a card that arrived first. */
-	async #requireKv(item: InboxItem): Promise<KV | null> {
-		const kv = await this.#kv;
-		if (kv) return kv;
+	/** The storage, waiting for it to open if a person acts on a card that arrived first. */
+	async #requireStore(item: InboxItem): Promise<InboxStore | null> {
+		const store = await this.#store;
+		if (store) return store;
 		const reason = this.status.state === 'unavailable' ? ` ${this.status.reason}` : '';
 		this.#say(
 			item,
@@ -233,38 +236,36 @@ export class InboxState {
 	}
 
 	/**
-	 * Opens the bucket and starts watching claims and answers, then replays the kept questions. A
+	 * Opens the storage and starts watching claims and answers, then replays the kept questions. A
 	 * cluster that just lost a node answers JetStream calls only once it has elected new leaders, a
 	 * few seconds later: a timeout is tried again, with a pause, before the inbox says it cannot.
 	 */
-	async #open(me: AgentIdentity): Promise<KV | null> {
+	async #open(me: AgentIdentity): Promise<InboxStore | null> {
 		const started = this.#starts;
 		for (let attempt = 1; ; attempt++) {
-			const kv = await this.#openOnce(me, attempt === OPEN_ATTEMPTS);
-			if (kv !== RETRY) return kv;
+			const store = await this.#openOnce(me, attempt === OPEN_ATTEMPTS);
+			if (store !== RETRY) return store;
 			await new Promise((resolve) => setTimeout(resolve, attempt * 1_000));
 			if (this.#starts !== started) return null;
 		}
 	}
 
-	async #openOnce(me: AgentIdentity, last: boolean): Promise<KV | null | typeof RETRY> {
+	async #openOnce(me: AgentIdentity, last: boolean): Promise<InboxStore | null | typeof RETRY> {
 		this.status = { state: 'loading' };
 		try {
-			const kv = await openInbox(this.#bus.nats);
-			const stopWatching = await watchRecords(kv, (change) => {
-				if (change.kind === 'claim') {
-					this.claims = change.record
-						? withEntry(this.claims, change.key, change.record)
-						: withoutEntry(this.claims, change.key);
-				} else if (change.record) {
-					this.answers = withEntry(this.answers, change.key, change.record);
-				}
-			});
-			this.#stops.push(stopWatching);
+			const store = await openInbox(this.#bus.nats);
+			this.#stops.push(
+				await watchClaims(store, (key, record) => {
+					this.claims = record ? withEntry(this.claims, key, record) : withoutEntry(this.claims, key);
+				}),
+				await watchAnswers(store.nc, (key, record) => {
+					if (!this.answers.has(key)) this.answers = withEntry(this.answers, key, record);
+				})
+			);
 			void this.#replay(me);
-			return kv;
+			return store;
 		} catch (error) {
-			if (!last && /timeout|no responders|unavailable|leader/iu.test(String(error))) return RETRY;
+			if (!last && (await isPassingFault(error))) return RETRY;
 			this.#unavailable(error);
 			return null;
 		}
@@ -272,12 +273,16 @@ export class InboxState {
 
 	async #replay(me: AgentIdentity) {
 		try {
-			const items: InboxItem[] = [];
-			for (const m of await replayInbox(this.#bus.nats)) {
-				const item = itemFromMessage(decode(m.subject, m.data), m.subject, null, m.at, me);
-				if (item) items.push(item);
-			}
-			this.items = addItems(this.items, items);
+			// A batch at a time: a stream full of junk is read without holding it all, and the
+			// questions among it show as they are found.
+			await replayInbox(this.#bus.nats, (batch) => {
+				const items: InboxItem[] = [];
+				for (const m of batch) {
+					const item = itemFromMessage(decode(m.subject, m.data), m.subject, null, m.at, me);
+					if (item) items.push(item);
+				}
+				if (items.length) this.items = addItems(this.items, items);
+			});
 			this.status = { state: 'ready' };
 		} catch (error) {
 			this.#unavailable(error);
@@ -288,7 +293,10 @@ export class InboxState {
 		const detail = error instanceof Error ? error.message : String(error);
 		this.status = {
 			state: 'unavailable',
-			reason: `The inbox could not open its JetStream storage (${detail}). Questions still arrive live, but are not kept; start the server with JetStream (npm start does).`
+			reason:
+				error instanceof StorageError
+					? `Questions still arrive live, but cannot be kept or answered here. ${detail}`
+					: `The inbox could not open its JetStream storage (${detail}). Questions still arrive live, but are not kept; start the server with JetStream (npm start does).`
 		};
 	}
 }

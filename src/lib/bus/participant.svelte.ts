@@ -1,6 +1,5 @@
 /** The person at this tab, as an agent on the bus: joining, presence, leaving. */
 import { AgentPresence } from '$lib/agents/presence';
-import { ensurePresenceStreams } from '$lib/agents/presence-history';
 import type { AgentIdentity } from '$lib/protocol';
 import type { BusConnection } from './connection.svelte';
 import type { JoinDetails } from './connection-options';
@@ -23,8 +22,6 @@ export class Participant {
 		const identity = identityFor(details, typeof localStorage === 'undefined' ? null : localStorage);
 		if (!(await this.#bus.join(details))) return false;
 		this.identity = identity;
-		// Without JetStream the roster still works live; RosterState tells the person why history is missing.
-		await ensurePresenceStreams(this.#bus.nats).catch(() => undefined);
 		this.#presence = new AgentPresence(this.#bus.nats, identity, { ticker: createWorkerTicker() });
 		await this.#presence.start();
 		// A restarted server forgot nothing about us in JetStream, but agents that joined meanwhile did not hear us.

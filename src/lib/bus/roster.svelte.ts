@@ -3,6 +3,7 @@
  * feed decodes, batched per frame. Answers Volta Shell's `mcp.list_agents` with what it knows.
  */
 import { replayPresence } from '$lib/agents/presence-history';
+import { StorageError } from '$lib/storage';
 import { ListAgentsRequestSchema, parseJson, voltaSubjects } from '$lib/protocol';
 import {
 	applySightings,
@@ -101,7 +102,10 @@ export class RosterState {
 			const detail = error instanceof Error ? error.message : String(error);
 			this.history = {
 				state: 'unavailable',
-				reason: `Could not read presence history (${detail}). The roster fills in as agents heartbeat; run the server with JetStream for an instant roster.`
+				reason:
+					error instanceof StorageError
+						? `No presence history: the roster fills in as agents heartbeat. ${detail}`
+						: `Could not read presence history (${detail}). The roster fills in as agents heartbeat; run the server with JetStream for an instant roster.`
 			};
 		}
 	}

@@ -1,0 +1,100 @@
+/** Reading what Switchboard's streams keep, in bounded batches, on any NatsConnection. */
+import { NoRespondersError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
+
+/**
+ * JetStream is needed only once someone has joined: loading it on first use keeps it off the
+ * page's first load (docs/benchmarks.md, bundle size).
+ */
+export const loadJetStream = () => import('@nats-io/jetstream');
+
+export interface ReplayedMessage {
+	subject: string;
+	data: Uint8Array;
+	/** When the server stored it. */
+	at: number;
+	/** Its sequence in the stream. */
+	seq: number;
+}
+
+/**
+ * Each pull asks for at most this many bytes (nats.js takes a byte or a message count, not both). A reader that asked for everything at once was sent more
+ * than the server lets a client have pending (64 MB) by a stream full of junk, and cut off as a slow
+ * consumer; 4 MiB is more than the largest message the server accepts (1 MiB), so a batch always
+ * holds at least one.
+ */
+export const READ_BATCH = { max_bytes: 4 * 1024 * 1024 } as const;
+/** How many messages are handed over at once. */
+const BATCH_MESSAGES = 512;
+/** A replay that has had nothing for this long has read all there is. */
+const IDLE_MS = 5_000;
+
+/**
+ * Reads every message a stream holds now (on one subject, if given), oldest first, handing them over
+ * a batch at a time so a large stream is never held in memory at once; stops at the last message
+ * that was there when it started (a flood going on meanwhile cannot keep it reading forever).
+ * Returns how many it read.
+ */
+export async function forEachStored(
+	nc: NatsConnection,
+	stream: string,
+	filterSubject: string | undefined,
+	onBatch: (batch: ReplayedMessage[]) => void
+): Promise<number> {
+	const { jetstream, jetstreamManager } = await loadJetStream();
+	const js = jetstream(nc);
+	const jsm = await jetstreamManager(nc);
+	const lastSeq = (await jsm.streams.info(stream)).state.last_seq;
+	const consumer = await js.consumers.get(stream, filterSubject ? { filter_subjects: filterSubject } : {});
+	if ((await consumer.info()).num_pending === 0) return 0;
+	let read = 0;
+	let batch: ReplayedMessage[] = [];
+	// Pulls of at most READ_BATCH bytes, refilled as they are used up: never more pending than that.
+	const messages = await consumer.consume(READ_BATCH);
+	// Messages that aged out after num_pending was read never come: stop waiting for them.
+	let idle = setTimeout(() => void messages.close(), IDLE_MS);
+	try {
+		for await (const m of messages) {
+			clearTimeout(idle);
+			idle = setTimeout(() => void messages.close(), IDLE_MS);
+			batch.push({ subject: m.subject, data: m.data, at: m.time.getTime(), seq: m.seq });
+			const done = m.info.pending === 0 || m.seq >= lastSeq;
+			if (done || batch.length >= BATCH_MESSAGES) {
+				read += batch.length;
+				onBatch(batch);
+				batch = [];
+			}
+			if (done) break;
+		}
+	} finally {
+		clearTimeout(idle);
+		await messages.close();
+	}
+	if (batch.length) onBatch(batch);
+	return read + batch.length;
+}
+
+/** Reads every message a stream holds now, oldest first. For streams of bounded, small size. */
+export async function readStream(
+	nc: NatsConnection,
+	stream: string,
+	filterSubject?: string
+): Promise<ReplayedMessage[]> {
+	const messages: ReplayedMessage[] = [];
+	await forEachStored(nc, stream, filterSubject, (batch) => messages.push(...batch));
+	return messages;
+}
+
+/**
+ * A JetStream call that may well work a moment later: no answer in time, nobody answering yet, or
+ * the server saying it is temporarily unavailable (503: a cluster electing leaders after losing a node).
+ */
+export async function isPassingFault(error: unknown): Promise<boolean> {
+	const { JetStreamApiError } = await loadJetStream();
+	const cause = error instanceof Error ? error.cause : undefined;
+	return [error, cause].some(
+		(e) =>
+			e instanceof TimeoutError ||
+			e instanceof NoRespondersError ||
+			(e instanceof JetStreamApiError && e.status === 503)
+	);
+}
