@@ -8,13 +8,13 @@ import { tsImport } from 'tsx/esm/api';
  * Connects as admin, waits for JetStream (a cluster elects its leader first), creates or corrects
  * every stream and bucket, and resolves with one line per stream. Rejects, in words, when something
  * could not be set up.
- * @param {{ servers: string[], password: string }} options
+ * @param {{ servers: string[], password: string, tls?: { caFile: string } }} options
  * @returns {Promise<string[]>}
  */
-export async function provisionAsAdmin({ servers, password }) {
+export async function provisionAsAdmin({ servers, password, tls }) {
 	const storage = await tsImport('../../src/lib/storage/index.ts', import.meta.url);
 	const { connect } = await import('@nats-io/transport-node');
-	const nc = await connect({ servers, user: 'admin', pass: password, name: 'switchboard setup' });
+	const nc = await connect({ servers, user: 'admin', pass: password, name: 'switchboard setup', tls });
 	try {
 		await storage.waitForJetStream(nc);
 		/** @type {Array<{ outcome: string }>} */

@@ -6,6 +6,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test, type Page } from '@playwright/test';
 import { jsonBytes, seedQuestion } from '../../src/lib/protocol/fixtures';
+import { STORAGE } from '../../src/lib/storage';
 import { startTestCluster, type TestCluster } from '../helpers/nats-cluster';
 import { appUrl } from './env';
 
@@ -105,11 +106,6 @@ test('the node a page is on dies: the page fails over, and no question, claim or
 
 	// What made it safe: every stream and the bucket keep three copies on a cluster.
 	const jsm = await jetstreamManager(agent);
-	for (const stream of [
-		'SWITCHBOARD_PRESENCE',
-		'SWITCHBOARD_ANNOUNCE',
-		'SWITCHBOARD_INBOX',
-		'KV_switchboard_inbox'
-	])
+	for (const { stream } of STORAGE)
 		expect((await jsm.streams.info(stream)).config.num_replicas, stream).toBe(3);
 });

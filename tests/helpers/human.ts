@@ -16,10 +16,10 @@ import { until } from './bus';
  * factory per process, so a test that restarts the server must not mix WebSocket and TCP clients in
  * one process: a TCP client would then try to reconnect over WebSocket.
  */
-export async function openHumanConsole(url: string, name: string, connector?: Connector) {
+export async function openHumanConsole(url: string | string[], name: string, connector?: Connector) {
 	const bus = new BusConnection(connector);
 	const participant = new Participant(bus);
-	if (!(await participant.join({ servers: [url], name }))) {
+	if (!(await participant.join({ servers: Array.isArray(url) ? url : [url], name }))) {
 		throw new Error(`The console could not join: ${JSON.stringify(bus.status)}`);
 	}
 	const feed = new TrafficFeed(bus, { schedule: (flush) => setTimeout(flush, 0) });

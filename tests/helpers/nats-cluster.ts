@@ -24,6 +24,8 @@ export interface TestCluster {
 	nodes: TestNode[];
 	natsUrls: string[];
 	wsUrls: string[];
+	/** The admin user's password (nats/access.conf). */
+	adminPassword: string;
 	stop(): Promise<void>;
 }
 
@@ -56,7 +58,16 @@ export async function startTestCluster(): Promise<TestCluster> {
 		kill: node.stop,
 		start: node.start
 	}));
+	const password = adminPassword({
+		dataDir,
+		httpPort: 0,
+		wsPort: 0,
+		natsPort: 0,
+		monitorPort: 0,
+		host: '127.0.0.1'
+	});
 	const cluster = {
+		adminPassword: password,
 		nodes,
 		natsUrls: nodes.map((n) => n.natsUrl),
 		wsUrls: nodes.map((n) => n.wsUrl),

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { provisionAsAdmin } from '../../scripts/lib/provision.js';
 import { startTestServer, type TestServer } from './nats-server';
 
 export const PASSWORDS = { ada: 'ada-pw-1', grace: 'grace-pw-2', coder: 'coder-pw-3' } as const;
@@ -44,6 +45,12 @@ export async function startSecureServer(origin: string): Promise<SecureServer> {
 			SWITCHBOARD_GRACE_PASSWORD: PASSWORDS.grace,
 			SWITCHBOARD_CODER_PASSWORD: PASSWORDS.coder
 		}
+	});
+	// The admin provisions the storage, as on a real deployment: people cannot.
+	await provisionAsAdmin({
+		servers: [server.natsUrl],
+		password: server.adminPassword,
+		tls: { caFile: cert }
 	});
 	return {
 		server,
