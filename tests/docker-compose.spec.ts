@@ -7,8 +7,9 @@ import { NATS_CONFIG, ROOT, SETTINGS } from '../scripts/lib/settings.js';
 
 interface Service {
 	image?: string;
-	build?: string;
+	build?: string | { context: string; target: string };
 	command?: string[];
+	depends_on?: Record<string, { condition: string }>;
 	environment?: Record<string, string>;
 	ports?: string[];
 	volumes?: string[];
@@ -18,8 +19,14 @@ interface Service {
 const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as {
 	services: Record<string, Service>;
 };
-const config = fs.readFileSync(NATS_CONFIG, 'utf8').replace(/#.*$/gm, '');
-const { nats, app } = compose.services;
+const uncommented = (file: string) => fs.readFileSync(file, 'utf8').replace(/#.*$/gm, '');
+const config = uncommented(NATS_CONFIG);
+/** Every file the configuration includes, relative to its folder. */
+const included = [...config.matchAll(/^\s*include\s+(\S+)/gm)].map((m) =>
+	path.join(path.dirname(NATS_CONFIG), m[1])
+);
+const { nats, app, setup } = compose.services;
+const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
 
 /** `${HOST:-127.0.0.1}:${VAR:-4222}:4222` → { variable, fallback, container } */
 function readPort(mapping: string) {
@@ -35,13 +42,18 @@ describe('docker-compose.yml', () => {
 		expect(Number(match![1]) * 100 + Number(match![2])).toBeGreaterThanOrEqual(210);
 	});
 
-	it('mounts nats/switchboard.conf where the command reads it', () => {
+	it('mounts the nats/ folder, so the configuration is read with the files it includes', () => {
 		const target = nats.command![nats.command!.indexOf('-c') + 1];
-		expect(nats.volumes).toContain(`./nats/switchboard.conf:${target}:ro`);
+		expect(target).toBe('/etc/nats/switchboard.conf');
+		expect(nats.volumes).toContain('./nats:/etc/nats:ro');
+		expect(included.map((file) => path.relative(ROOT, file))).toEqual(['nats/access.conf']);
+		for (const file of included) expect(fs.existsSync(file), file).toBe(true);
 	});
 
-	it('sets every variable the configuration reads', () => {
-		const used = [...config.matchAll(/\$(SWITCHBOARD_\w+)/g)].map((m) => m[1]);
+	it('sets every variable the configuration and its includes read', () => {
+		const text = [config, ...included.map(uncommented)].join('\n');
+		const used = [...text.matchAll(/\$(SWITCHBOARD_\w+)/g)].map((m) => m[1]);
+		expect(used).toContain('SWITCHBOARD_ADMIN_PASSWORD');
 		expect(used.length).toBeGreaterThan(0);
 		for (const variable of used) expect(nats.environment, variable).toHaveProperty(variable);
 	});
@@ -69,6 +81,21 @@ describe('docker-compose.yml', () => {
 		expect(nats.healthcheck!.test.join(' ')).toContain(
 			`localhost:${nats.environment!.SWITCHBOARD_MONITOR_PORT}/healthz`
 		);
+	});
+
+	it('provisions the storage as the admin before the app starts, and requires the admin password', () => {
+		expect(setup.command).toEqual(['node', 'bin/switchboard.js', 'setup']);
+		// The build stage holds the sources, bin/ and node_modules (with tsx) the command needs.
+		expect(setup.build).toEqual({ context: '.', target: 'build' });
+		expect(dockerfile).toMatch(/FROM node:\S+ AS build[\s\S]*RUN npm ci[\s\S]*COPY \. \./u);
+		expect(setup.environment).toMatchObject({
+			NATS_URL: `nats://nats:${nats.environment!.SWITCHBOARD_NATS_PORT}`,
+			NATS_USER: 'admin'
+		});
+		expect(setup.environment!.NATS_PASSWORD).toBe(nats.environment!.SWITCHBOARD_ADMIN_PASSWORD);
+		expect(nats.environment!.SWITCHBOARD_ADMIN_PASSWORD).toMatch(/^\$\{SWITCHBOARD_ADMIN_PASSWORD:\?.+\}$/u);
+		expect(setup.depends_on).toEqual({ nats: { condition: 'service_healthy' } });
+		expect(app.depends_on).toEqual({ setup: { condition: 'service_completed_successfully' } });
 	});
 
 	it('configures a plain WebSocket listener, as the server requires', () => {

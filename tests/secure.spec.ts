@@ -5,7 +5,10 @@
  */
 import { wsconnect, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { questionKey } from '../src/lib/protocol';
+import { ANSWERS_STREAM, INBOX_STREAM, STORAGE, answerSubject, checkStorage } from '../src/lib/storage';
 import { PASSWORDS, startSecureServer, type SecureServer } from './helpers/secure-server';
 
 let secure: SecureServer;
@@ -73,6 +76,77 @@ describe('nats/secure.conf', () => {
 			expect(await refusal(ada, () => ada.publish('orchestrator.agent.coder.answer', '{}'))).toBe('nothing');
 		} finally {
 			await ada.close();
+		}
+	});
+});
+
+describe('nats/secure.conf and Switchboard’s storage', () => {
+	const person = () =>
+		wsconnect({ servers: secure.wssUrl, user: 'ada', pass: PASSWORDS.ada, inboxPrefix: '_INBOX_ada' });
+	const coder = () =>
+		connect({
+			servers: secure.server.natsUrl,
+			user: 'coder',
+			pass: PASSWORDS.coder,
+			tls: { caFile: secure.cert },
+			inboxPrefix: '_INBOX_coder'
+		});
+
+	/** What the server said when it refused `act`; fails the test when it was accepted. */
+	async function refused(act: () => Promise<unknown>): Promise<string> {
+		try {
+			await act();
+		} catch (error) {
+			return error instanceof Error ? error.message : String(error);
+		}
+		throw new Error('The server accepted it.');
+	}
+
+	it('lets a person and an agent use the storage but create, change, purge or delete none of it', async () => {
+		for (const nc of [await person(), await coder()]) {
+			try {
+				const jsm = await jetstreamManager(nc);
+				// Reading is allowed: the app and the SDK check every stream before they use it.
+				expect((await checkStorage(nc)).map((r) => r.outcome)).toEqual(STORAGE.map(() => 'found'));
+				const inbox = await jsm.streams.info(INBOX_STREAM);
+				for (const act of [
+					() => jsm.streams.add({ name: 'PLANTED', subjects: ['_INBOX_grace.>'], max_age: 2_000_000_000 }),
+					() => jsm.streams.update(INBOX_STREAM, { ...inbox.config, max_age: 2_000_000_000 }),
+					() => jsm.streams.purge(INBOX_STREAM),
+					() => jsm.streams.deleteMessage(INBOX_STREAM, 1),
+					() => jsm.streams.delete(ANSWERS_STREAM)
+				])
+					expect(await refused(act)).toMatch(/Permissions Violation/iu);
+			} finally {
+				await nc.close();
+			}
+		}
+	});
+
+	it('keeps a person’s second answer out, and an agent writes no answer record at all', async () => {
+		const ada = await person();
+		const agent = await coder();
+		try {
+			const key = questionKey(`secure-${Date.now()}`);
+			const js = jetstream(ada);
+			await js.publish(answerSubject(key), JSON.stringify({ first: true }), {
+				expect: { lastSubjectSequence: 0 }
+			});
+			expect(await refused(() => js.publish(answerSubject(key), JSON.stringify({ second: true })))).toMatch(
+				/maximum messages per subject/u
+			);
+			expect(
+				await refused(() => jetstream(agent).publish(answerSubject(questionKey('other')), '{}'))
+			).toMatch(/Permissions Violation|no responders/iu);
+			const kept = await (
+				await jetstreamManager(ada)
+			).streams.getMessage(ANSWERS_STREAM, {
+				last_by_subj: answerSubject(key)
+			});
+			expect(kept?.json()).toEqual({ first: true });
+		} finally {
+			await ada.close();
+			await agent.close();
 		}
 	});
 });
