@@ -6,12 +6,12 @@
  */
 import path from 'node:path';
 import { BUILD_DIR, ensureBuild } from './lib/build.js';
-import { defaultNodePorts, startCluster } from './lib/cluster.js';
+import { clusterAdminPassword, defaultNodePorts, startCluster } from './lib/cluster.js';
 import { findNatsServer, HOW_TO_INSTALL } from './lib/nats-server.js';
 import { assertPortsFree } from './lib/ports.js';
 import { exitCleanly } from './lib/processes.js';
 import { provisionAsAdmin } from './lib/provision.js';
-import { adminPassword, displayHost, readSettings } from './lib/settings.js';
+import { displayHost, readSettings } from './lib/settings.js';
 
 const { onExit, shutdown } = exitCleanly();
 
@@ -38,7 +38,7 @@ async function main() {
 	const routeHost = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
 	await provisionAsAdmin({
 		servers: running.map((node) => `nats://${routeHost}:${node.natsPort}`),
-		password: adminPassword({ ...settings, dataDir: path.join(settings.dataDir, 'cluster') }) // as startCluster made it
+		password: clusterAdminPassword(path.join(settings.dataDir, 'cluster'))
 	});
 
 	if (ensureBuild()) console.log('Built the app.');

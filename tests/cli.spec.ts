@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedReceiverAccepts, seedHeartbeat } from '../src/lib/protocol/fixtures';
 import { record, until } from './helpers/bus';
 import { openHumanConsole, type HumanConsole } from './helpers/human';
+import { startTestServer } from './helpers/nats-server';
 
 const natsUrl = inject('natsUrl');
 const wsUrl = inject('wsUrl');
@@ -209,5 +210,43 @@ describe('switchboard --help', () => {
 		const usage = await switchboard(['dance']).done;
 		expect(usage.code).toBe(2);
 		expect(usage.stderr).toContain('Unknown command "dance"');
+	});
+});
+
+describe('switchboard setup', () => {
+	it('on a new server: --check says what is missing and what to run; setup as admin creates it all, then finds it', async () => {
+		const server = await startTestServer({ provision: false });
+		try {
+			const check = await switchboard(['setup', '--check'], { NATS_URL: server.natsUrl }).done;
+			expect(check.code).toBe(1);
+			expect(check.stdout).toContain('the stream SWITCHBOARD_ANSWERS missing');
+			expect(check.stderr).toContain('npx switchboard setup');
+
+			// Without the admin's credentials the server refuses, and setup says so for each stream.
+			const anyone = await switchboard(['setup'], { NATS_URL: server.natsUrl }).done;
+			expect(anyone.code).toBe(1);
+			expect(anyone.stdout).toMatch(
+				/the stream SWITCHBOARD_INBOX could not be set up: .*Permissions Violation.*NATS_USER=admin/u
+			);
+
+			const admin = { NATS_URL: server.natsUrl, NATS_USER: 'admin', NATS_PASSWORD: server.adminPassword };
+			const created = await switchboard(['setup'], admin).done;
+			expect(created.code).toBe(0);
+			expect(created.stdout).toContain(
+				'the stream SWITCHBOARD_ANSWERS created: max age 30 days, max bytes 256 MiB, max message size 96 KiB, messages per subject 1, discard policy new, discard new per subject on, deny delete on, deny purge on, replicas 1'
+			);
+			expect(created.stdout).toContain('the KV bucket switchboard_claims created');
+			const again = await switchboard(['setup', '--json'], admin).done;
+			expect(again.code).toBe(0);
+			expect(JSON.parse(again.stdout).map((r: { outcome: string }) => r.outcome)).toEqual([
+				'found',
+				'found',
+				'found',
+				'found',
+				'found'
+			]);
+		} finally {
+			await server.stop();
+		}
 	});
 });

@@ -1,9 +1,12 @@
 /** `npm start` as a newcomer meets it: clear errors before anything is started. */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../scripts/lib/ports.js';
-import { readSettings } from '../scripts/lib/settings.js';
+import { adminPassword, readSettings } from '../scripts/lib/settings.js';
 
 function runStart(env: Record<string, string>) {
 	return spawnSync(process.execPath, ['scripts/start.js'], {
@@ -60,5 +63,32 @@ describe('readSettings', () => {
 		expect(() => readSettings({ SWITCHBOARD_WS_PORT: '4222' })).toThrow(
 			'SWITCHBOARD_WS_PORT and SWITCHBOARD_NATS_PORT are both 4222'
 		);
+	});
+});
+
+describe('the admin password', () => {
+	const settings = () => ({
+		...readSettings({}),
+		dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-admin-'))
+	});
+
+	it('is made once per data folder, readable by its owner only, in a form nats-server reads back', () => {
+		for (let i = 0; i < 20; i++) {
+			const folder = settings();
+			const password = adminPassword(folder, {});
+			expect(password).toMatch(/^[A-Za-z][A-Za-z0-9]{11,}$/u);
+			expect(adminPassword(folder, {})).toBe(password);
+			expect(fs.statSync(path.join(folder.dataDir, 'admin-password')).mode & 0o077).toBe(0);
+			fs.rmSync(folder.dataDir, { recursive: true });
+		}
+	});
+
+	it('refuses a chosen password nats-server would misread, and says what works', () => {
+		const folder = settings();
+		expect(() => adminPassword(folder, { SWITCHBOARD_ADMIN_PASSWORD: '1234abcd_efgh' })).toThrow(
+			/SWITCHBOARD_ADMIN_PASSWORD must be at least 12 letters and digits, starting with a letter/u
+		);
+		expect(adminPassword(folder, { SWITCHBOARD_ADMIN_PASSWORD: 'sbA1b2c3d4e5f6' })).toBe('sbA1b2c3d4e5f6');
+		fs.rmSync(folder.dataDir, { recursive: true });
 	});
 });

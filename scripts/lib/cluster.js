@@ -25,14 +25,21 @@ export function defaultNodePorts() {
 }
 
 /**
+ * One admin for the whole cluster (nats/access.conf), its password kept beside the nodes' folders.
+ * @param {string} dataDir
+ */
+export function clusterAdminPassword(dataDir) {
+	return adminPassword({ dataDir, httpPort: 0, wsPort: 0, natsPort: 0, monitorPort: 0, host: '' });
+}
+
+/**
  * Starts the three nodes, each with its own data folder under `dataDir`; resolves once every node
  * takes clients. A node can be stopped and started again (same ports, same data).
  * @param {{ binary: string, host: string, dataDir: string, nodes: NodePorts[], onLogLine?: (node: string, line: string) => void }} options
  * @returns {Promise<ClusterNode[]>}
  */
 export async function startCluster({ binary, host, dataDir, nodes, onLogLine }) {
-	// One admin for the whole cluster, kept beside the nodes' folders.
-	const password = adminPassword({ dataDir, httpPort: 0, wsPort: 0, natsPort: 0, monitorPort: 0, host });
+	const password = clusterAdminPassword(dataDir);
 	const routeHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 	const routes = Object.fromEntries(
 		nodes.map((node, i) => [`SWITCHBOARD_ROUTE_${i + 1}`, `nats-route://${routeHost}:${node.clusterPort}`])

@@ -66,13 +66,22 @@ export function readSettings(env = process.env) {
  * @param {Settings} settings
  */
 export function adminPassword(settings, env = process.env) {
-	if (env.SWITCHBOARD_ADMIN_PASSWORD) return env.SWITCHBOARD_ADMIN_PASSWORD;
+	if (env.SWITCHBOARD_ADMIN_PASSWORD) {
+		// nats-server reads a variable's value as a configuration token: "1abc" is a number, "a_b" breaks.
+		if (!/^[A-Za-z][A-Za-z0-9]{11,}$/.test(env.SWITCHBOARD_ADMIN_PASSWORD)) {
+			throw new SettingsError(
+				'SWITCHBOARD_ADMIN_PASSWORD must be at least 12 letters and digits, starting with a letter (nats-server cannot read other values from the environment), e.g. sb$(openssl rand -hex 16).'
+			);
+		}
+		return env.SWITCHBOARD_ADMIN_PASSWORD;
+	}
 	const file = path.join(settings.dataDir, 'admin-password');
 	try {
 		return fs.readFileSync(file, 'utf8').trim();
 	} catch {
 		fs.mkdirSync(settings.dataDir, { recursive: true });
-		const password = crypto.randomBytes(24).toString('base64url');
+		// Letters and digits, starting with a letter: the only values nats-server reads back as a string.
+		const password = `sb${crypto.randomBytes(20).toString('hex')}`;
 		fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
 		return password;
 	}

@@ -2,13 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import { startCluster, type ClusterNode } from '../../scripts/lib/cluster.js';
+import { clusterAdminPassword, startCluster, type ClusterNode } from '../../scripts/lib/cluster.js';
 import { findNatsServer } from '../../scripts/lib/nats-server.js';
 import { findFreePort } from '../../scripts/lib/ports.js';
 import { provisionAsAdmin } from '../../scripts/lib/provision.js';
-import { adminPassword } from '../../scripts/lib/settings.js';
 
 export interface TestNode {
 	name: string;
@@ -58,14 +55,7 @@ export async function startTestCluster(): Promise<TestCluster> {
 		kill: node.stop,
 		start: node.start
 	}));
-	const password = adminPassword({
-		dataDir,
-		httpPort: 0,
-		wsPort: 0,
-		natsPort: 0,
-		monitorPort: 0,
-		host: '127.0.0.1'
-	});
+	const password = clusterAdminPassword(dataDir);
 	const cluster = {
 		adminPassword: password,
 		nodes,
@@ -76,44 +66,11 @@ export async function startTestCluster(): Promise<TestCluster> {
 			fs.rmSync(dataDir, { recursive: true, force: true });
 		}
 	};
-	await untilJetStreamReady(cluster.natsUrls)
-		// Storage with three replicas, as `npm run cluster` provisions it.
-		.then(() =>
-			provisionAsAdmin({
-				servers: cluster.natsUrls,
-				password: adminPassword({
-					dataDir,
-					httpPort: 0,
-					wsPort: 0,
-					natsPort: 0,
-					monitorPort: 0,
-					host: '127.0.0.1'
-				})
-			})
-		)
-		.catch(async (error: unknown) => {
-			await cluster.stop();
-			throw error;
-		});
+	// Storage with three replicas, as `npm run cluster` provisions it, once the nodes have routed to
+	// each other and elected a JetStream leader (a few seconds).
+	await provisionAsAdmin({ servers: cluster.natsUrls, password }).catch(async (error: unknown) => {
+		await cluster.stop();
+		throw error;
+	});
 	return cluster;
-}
-
-/** The nodes route to each other and elect a JetStream leader: a few seconds. */
-async function untilJetStreamReady(servers: string[], timeoutMs = 30_000) {
-	const nc = await connect({ servers });
-	try {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			try {
-				await (await jetstreamManager(nc, { timeout: 2_000 })).getAccountInfo();
-				return;
-			} catch (error) {
-				if (Date.now() > deadline)
-					throw new Error(`The cluster's JetStream never became ready: ${String(error)}`);
-				await new Promise((resolve) => setTimeout(resolve, 250));
-			}
-		}
-	} finally {
-		await nc.close();
-	}
 }

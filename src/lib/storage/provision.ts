@@ -4,13 +4,14 @@
  * say "running"); consoles and SDK agents only `requireStorage`: they never create or change a stream,
  * and refuse, in words, one that is missing or has other settings. Any NatsConnection.
  */
-import type { NatsConnection } from '@nats-io/nats-core';
+import { PermissionViolationError, type NatsConnection } from '@nats-io/nats-core';
 import type { StreamConfig } from '@nats-io/jetstream';
 import { loadJetStream } from './read';
 import {
 	ANSWERS_SPEC,
 	LEGACY_INBOX_BUCKET,
 	STORAGE,
+	WRITE_ONCE_SETTINGS,
 	answerSubject,
 	describeSettings,
 	differences,
@@ -109,7 +110,7 @@ export async function requireStorage(nc: NatsConnection, specs: readonly StreamS
 /**
  * Creates every stream and bucket that is missing and brings the others to Switchboard's settings.
  * Idempotent: a second run finds everything and changes nothing. The answers stream is the exception:
- * one that exists with other settings was not made by this setup, so the records in it cannot be
+ * one whose write-once settings differ was not made by this setup, so the records in it cannot be
  * trusted; it is reported and left for an admin to remove. Needs a user allowed to manage streams.
  */
 export async function provisionStorage(nc: NatsConnection): Promise<StorageReport[]> {
@@ -129,7 +130,7 @@ export async function provisionStorage(nc: NatsConnection): Promise<StorageRepor
 			const found = differences(settings, config);
 			if (!found.length) {
 				reports.push({ spec, outcome: 'found', details: [] });
-			} else if (spec === ANSWERS_SPEC) {
+			} else if (spec === ANSWERS_SPEC && differences(settings, config, WRITE_ONCE_SETTINGS).length) {
 				reports.push({
 					spec,
 					outcome: 'differs',
@@ -144,7 +145,18 @@ export async function provisionStorage(nc: NatsConnection): Promise<StorageRepor
 				reports.push({ spec, outcome: 'updated', details: found });
 			}
 		} catch (error) {
-			reports.push({ spec, outcome: 'failed', details: [message(error)] });
+			const refused = [error, error instanceof Error ? error.cause : null].some(
+				(e) => e instanceof PermissionViolationError
+			);
+			reports.push({
+				spec,
+				outcome: 'failed',
+				details: [
+					refused
+						? `${message(error)}: run setup as a user allowed to manage streams (on npm start's server: NATS_USER=admin, NATS_PASSWORD from <data folder>/admin-password)`
+						: message(error)
+				]
+			});
 		}
 	}
 	const copied = await copyLegacyAnswers(nc).catch(() => null);

@@ -198,6 +198,21 @@ export const CLAIMS_SPEC: StreamSpec = {
 	}
 };
 
+/**
+ * The settings that make answers write-once. An answers stream that differs in these was not made by
+ * Switchboard's setup and may hold forged answers; one that differs only in size, age or replicas
+ * (say, made on a single server before it joined a cluster) is safe to correct.
+ */
+export const WRITE_ONCE_SETTINGS: ReadonlyArray<keyof StreamSettings> = [
+	'subjects',
+	'max_msgs_per_subject',
+	'discard',
+	'discard_new_per_subject',
+	'deny_delete',
+	'deny_purge',
+	'allow_rollup_hdrs'
+];
+
 /** Every stream and bucket, in the order they are provisioned. */
 export const STORAGE: readonly StreamSpec[] = [
 	ANNOUNCE_SPEC,
@@ -285,9 +300,13 @@ const sameSubjects = (a: readonly string[], b: readonly string[]) =>
  * ("max age is 2 s; Switchboard needs 30 days"). Empty when it matches. `actual` is the server's
  * config as it reported it: untrusted, so anything odd is a difference, never an exception.
  */
-export function differences(expected: StreamSettings, actual: Record<string, unknown>): string[] {
+export function differences(
+	expected: StreamSettings,
+	actual: Record<string, unknown>,
+	keys: ReadonlyArray<keyof StreamSettings> = KEYS
+): string[] {
 	const found: string[] = [];
-	for (const key of KEYS) {
+	for (const key of keys) {
 		const want = expected[key];
 		const raw = actual[key] ?? SERVER_DEFAULTS[key];
 		if (key === 'subjects') {
