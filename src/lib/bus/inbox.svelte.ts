@@ -15,7 +15,7 @@ import {
 	watchClaims,
 	type InboxStore
 } from '$lib/agents/inbox-store';
-import { StorageError, isPassingFault } from '$lib/storage';
+import { StorageError, isFinalFault } from '$lib/storage';
 import {
 	createAnswerEnvelope,
 	createVoltaResponse,
@@ -47,8 +47,8 @@ export type InboxStatus =
 /** What happened to the last thing the person did on an item, shown next to it. */
 export type ItemFeedback = { tone: 'ok' | 'error'; text: string };
 
-/** How often opening the inbox's storage is tried when JetStream times out (a cluster electing leaders). */
-const OPEN_ATTEMPTS = 5;
+/** How often opening the inbox's storage is tried when JetStream times out (a cluster electing leaders): about 30 s. */
+const OPEN_ATTEMPTS = 8;
 const RETRY = Symbol('retry');
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -245,7 +245,7 @@ export class InboxState {
 		for (let attempt = 1; ; attempt++) {
 			const store = await this.#openOnce(me, attempt === OPEN_ATTEMPTS);
 			if (store !== RETRY) return store;
-			await new Promise((resolve) => setTimeout(resolve, attempt * 1_000));
+			await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1_000));
 			if (this.#starts !== started) return null;
 		}
 	}
@@ -265,7 +265,7 @@ export class InboxState {
 			void this.#replay(me);
 			return store;
 		} catch (error) {
-			if (!last && (await isPassingFault(error))) return RETRY;
+			if (!last && !(await isFinalFault(error))) return RETRY;
 			this.#unavailable(error);
 			return null;
 		}

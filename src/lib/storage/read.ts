@@ -1,5 +1,7 @@
 /** Reading what Switchboard's streams keep, in bounded batches, on any NatsConnection. */
-import { NoRespondersError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
+import { NoRespondersError, PermissionViolationError, type NatsConnection } from '@nats-io/nats-core';
+
+const JETSTREAM_NOT_ENABLED_FOR_ACCOUNT = 10039;
 
 /**
  * JetStream is needed only once someone has joined: loading it on first use keeps it off the
@@ -85,16 +87,22 @@ export async function readStream(
 }
 
 /**
- * A JetStream call that may well work a moment later: no answer in time, nobody answering yet, or
- * the server saying it is temporarily unavailable (503: a cluster electing leaders after losing a node).
+ * A failure that trying again will not mend: the storage is not as Switchboard needs it (said in
+ * words), the server refused the permission, or JetStream is off. Anything else (no answer in
+ * time, nobody answering yet, a 503 while a cluster elects leaders after losing a node) may well
+ * pass in a moment.
  */
-export async function isPassingFault(error: unknown): Promise<boolean> {
+export async function isFinalFault(error: unknown): Promise<boolean> {
 	const { JetStreamApiError } = await loadJetStream();
-	const cause = error instanceof Error ? error.cause : undefined;
-	return [error, cause].some(
+	const { StorageError } = await import('./provision');
+	const chain: unknown[] = [];
+	for (let e: unknown = error; e instanceof Error && chain.length < 4; e = e.cause) chain.push(e);
+	return chain.some(
 		(e) =>
-			e instanceof TimeoutError ||
+			e instanceof StorageError ||
+			e instanceof PermissionViolationError ||
+			// JetStream off: the server has no responder for its API, or it is off for the account.
 			e instanceof NoRespondersError ||
-			(e instanceof JetStreamApiError && e.status === 503)
+			(e instanceof JetStreamApiError && e.code === JETSTREAM_NOT_ENABLED_FOR_ACCOUNT)
 	);
 }
