@@ -41,7 +41,9 @@ test('a blocked seed agent asks by request/reply; a person answers with one clic
 		ask(`orchestrator.agent.${me}.question`, from, {
 			question: 'Deploy build 412?',
 			urgency: 'high',
-			options: ['yes', 'no']
+			options: ['yes', 'no'],
+			// An asker that waits longer than the seed's 5 s says so (docs/protocol.md §6.3).
+			timeout_seconds: 20
 		}),
 		{ timeout: 20_000 }
 	);

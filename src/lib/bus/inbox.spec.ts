@@ -99,12 +99,35 @@ describe('InboxState', () => {
 		});
 	});
 
-	it('delivers the answer durably to an asker whose request timed out', async () => {
+	it('delivers once: the reply while the asker waits, nothing on its answer subject', async () => {
+		const ada = person('Ada');
+		const inbox = await openConsole(ada);
+		const asker = `coder-2.1-${unique()}`;
+		const text = `Which branch? ${unique()}`;
+		const answers = record(agent, `orchestrator.agent.${asker}.answer`);
+		await agent.flush();
+		const pending = agent.request(
+			`orchestrator.agent.${ada.id}.question`,
+			JSON.stringify(question(text, { from_agent: asker, to_agent: ada.id })),
+			{ timeout: 5_000 }
+		);
+		await until(() => findItem(inbox, text) !== undefined, 'the question');
+		await inbox.answer(findItem(inbox, text)!, { text: 'main' });
+		expect((await pending).json()).toMatchObject({ content: { answer: 'main', question: text } });
+		// The console flushed after sending: anything on the answer subject reached the server first,
+		// and the agent's flush round trip brings it in before it returns.
+		await agent.flush();
+		expect(answers.messages).toHaveLength(0);
+		answers.stop();
+	});
+
+	it('delivers once, durably, to an asker that stopped waiting (its stated timeout has passed)', async () => {
 		const ada = person('Ada');
 		const inbox = await openConsole(ada);
 		const asker = `coder-2.1-${unique()}`;
 		const text = `Which branch? ${unique()}`;
 		const asked = question(text, { from_agent: asker, to_agent: ada.id });
+		asked.content = { ...asked.content, timeout_seconds: 0.3 };
 		await expect(
 			agent.request(`orchestrator.agent.${ada.id}.question`, JSON.stringify(asked), { timeout: 300 })
 		).rejects.toThrow();
@@ -115,7 +138,7 @@ describe('InboxState', () => {
 		await inbox.answer(findItem(inbox, text)!, { text: 'main' });
 		await until(() => answers.messages.length === 1, 'the durable answer');
 		expect(answers.json()[0].body).toMatchObject({
-			content: { answer: 'main', question_id: asked.correlation_id }
+			content: { answer: 'main', question_id: asked.correlation_id, question: text }
 		});
 		answers.stop();
 

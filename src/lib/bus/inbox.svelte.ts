@@ -204,12 +204,18 @@ export class InboxState {
 		return true;
 	}
 
+	/**
+	 * Exactly one delivery per answer, so an asker that both requests and listens on its own subjects
+	 * handles it once: the reply while the asker still waits on it (its stated timeout, else the
+	 * seed's 5 s), otherwise its durable answer subject, which the inbox stream keeps.
+	 */
 	#deliver(item: InboxItem, answer: HumanAnswer, me: AgentIdentity, now: Date) {
 		const by = { id: me.id, name: me.name };
 		if (item.origin.dialect === 'seed') {
 			const bytes = encodeEnvelope(createAnswerEnvelope(item.origin.envelope, answer, by, now));
-			if (item.reply) this.#bus.publish(item.reply, bytes);
-			this.#bus.publish(seedSubjects.direct(item.from, 'answer'), bytes);
+			const stillWaiting =
+				item.reply !== null && item.waitsUntil !== null && now.getTime() <= item.waitsUntil;
+			this.#bus.publish(stillWaiting ? item.reply! : seedSubjects.direct(item.from, 'answer'), bytes);
 		} else {
 			this.#bus.publish(
 				voltaSubjects.message(item.from),

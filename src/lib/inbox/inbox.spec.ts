@@ -49,6 +49,50 @@ describe('itemFromMessage: what reaches the inbox', () => {
 		expect(item('agent.someone.message', voltaQuery())).toBeNull();
 	});
 
+	it('shows what the seed’s receiver accepts, off its documented shape, with a note of what is unusual', () => {
+		const critical = item(
+			'orchestrator.broadcast.question',
+			seedQuestion({ content: { question: 'Prod is down - roll back release 7?', urgency: 'critical' } })
+		);
+		expect(critical).toMatchObject({
+			kind: 'question',
+			urgency: 'critical',
+			text: 'Prod is down - roll back release 7?'
+		});
+		expect(critical!.unusual).toMatch(/urgency/u);
+		const blocker = item(
+			'orchestrator.broadcast.blocker',
+			seedBlocker({ content: { blocker: 'Waiting for API credentials' } })
+		);
+		expect(blocker).toMatchObject({ kind: 'blocker', text: 'Waiting for API credentials', workStream: null });
+		expect(blocker!.unusual).toMatch(/work_stream/u);
+		// An urgency nobody documents ranks at the top, not the bottom.
+		const p0 = item(
+			'orchestrator.broadcast.question',
+			seedQuestion({ content: { question: 'Now?', urgency: 'P0' } })
+		)!;
+		const low = item(
+			'orchestrator.broadcast.question',
+			seedQuestion({ content: { question: 'Later?', urgency: 'low' } })
+		)!;
+		expect([low, p0].sort(compareItems)[0]).toBe(p0);
+		expect(
+			item('orchestrator.broadcast.question', seedQuestion({ content: { work_stream: '2.1' } }))?.workStream
+		).toBe(undefined);
+	});
+
+	it('knows how long a request/reply asker waits, and reads work_stream_id too', () => {
+		const asked = item(
+			'orchestrator.agent.ada-k3x9.question',
+			seedQuestion({ to_agent: 'ada-k3x9', content: { question: 'Q?', work_stream_id: '2.1' } }),
+			'_INBOX.abc',
+			10_000
+		)!;
+		expect(asked.waitsUntil).toBe(15_000);
+		expect(asked.workStream).toBe('2.1');
+		expect(item('orchestrator.broadcast.question', seedQuestion())!.waitsUntil).toBeNull();
+	});
+
 	it('reads options, a form, a deadline and context', () => {
 		const asked = item(
 			'orchestrator.broadcast.question',

@@ -8,6 +8,7 @@ import {
 	QuestionContentSchema,
 	deadlineOf,
 	describeIssues,
+	replyWaitsUntil,
 	parseTimestamp,
 	questionKey,
 	seedQuestionId,
@@ -47,6 +48,13 @@ export interface InboxItem {
 	sentAt: number | null;
 	receivedAt: number;
 	deadline: number | null;
+	/**
+	 * Until when a request/reply asker waits for the reply (its stated timeout, else the seed's 5 s):
+	 * null when there is no reply subject. After it, the answer goes to the asker's answer subject.
+	 */
+	waitsUntil: number | null;
+	/** What is unusual about a question the seed's receiver accepts but whose content is off its documented shape. */
+	unusual: string | null;
 	/** The message itself, to answer in its own format. */
 	origin: { dialect: 'seed'; envelope: AgentMessage } | { dialect: 'volta'; message: McpMessage };
 }
@@ -74,6 +82,16 @@ function readForm(content: Record<string, unknown>) {
 				fields: null,
 				fieldsProblem: `The question’s form is not usable (${describeIssues(fields.error, content.fields)}); answer in words.`
 			};
+}
+
+/**
+ * A question's urgency or a blocker's impact. A value the seed does not document ("critical" on a
+ * question, "P0", "urgent") is somebody saying it matters more than usual: it ranks at the top, never
+ * at the bottom, and the item says what it was.
+ */
+function urgencyOf(value: unknown): Urgency | null {
+	if (value === 'low' || value === 'medium' || value === 'high' || value === 'critical') return value;
+	return typeof value === 'string' && value.trim() ? 'critical' : null;
 }
 
 /** The inbox item a message makes for this person, or null when it is not a question for them. */
@@ -111,30 +129,38 @@ export function itemFromMessage(
 			origin: { dialect: 'seed' as const, envelope },
 			...readForm(envelope.content)
 		};
+		const waitsUntil = reply ? replyWaitsUntil(envelope.content, sentAt, receivedAt) : null;
+		const content = envelope.content;
+		const workStream = content.work_stream ?? content.work_stream_id;
 		if (type === 'question') {
-			const content = QuestionContentSchema.safeParse(envelope.content);
-			if (!content.success) return null;
-			const workStream = envelope.content.work_stream ?? envelope.content.work_stream_id;
+			// What the seed's receiver accepts is shown: only a question with no text at all is not one.
+			if (typeof content.question !== 'string' || !content.question.trim()) return null;
+			const checked = QuestionContentSchema.safeParse(content);
 			return {
 				...base,
 				kind: 'question',
-				text: content.data.question,
-				context: contextText(content.data.context),
-				urgency: content.data.urgency ?? null,
+				text: content.question,
+				context: contextText(content.context),
+				urgency: urgencyOf(content.urgency),
 				workStream: typeof workStream === 'string' ? workStream : null,
-				suggestedResolution: null
+				suggestedResolution: null,
+				waitsUntil,
+				unusual: checked.success ? null : describeIssues(checked.error, content)
 			};
 		}
-		const content = BlockerContentSchema.safeParse(envelope.content);
-		if (!content.success) return null;
+		if (typeof content.blocker !== 'string' || !content.blocker.trim()) return null;
+		const checked = BlockerContentSchema.safeParse(content);
 		return {
 			...base,
 			kind: 'blocker',
-			text: content.data.blocker,
-			context: contextText(envelope.content.context),
-			urgency: content.data.impact ?? null,
-			workStream: content.data.work_stream,
-			suggestedResolution: content.data.suggested_resolution ?? null
+			text: content.blocker,
+			context: contextText(content.context),
+			urgency: urgencyOf(content.impact),
+			workStream: typeof workStream === 'string' ? workStream : null,
+			suggestedResolution:
+				typeof content.suggested_resolution === 'string' ? content.suggested_resolution : null,
+			waitsUntil,
+			unusual: checked.success ? null : describeIssues(checked.error, content)
 		};
 	}
 	const { payload, route } = decoded;
@@ -158,12 +184,14 @@ export function itemFromMessage(
 		audience: toMe ? 'you' : 'everyone',
 		text: message.message,
 		context: contextText(metadata.context),
-		urgency: urgency === 'low' || urgency === 'medium' || urgency === 'high' ? urgency : null,
+		urgency: urgencyOf(urgency),
 		workStream: typeof metadata.work_stream === 'string' ? metadata.work_stream : null,
 		suggestedResolution: null,
 		sentAt: sentAt?.getTime() ?? null,
 		receivedAt,
 		deadline: deadlineOf(metadata, sentAt)?.getTime() ?? null,
+		waitsUntil: null,
+		unusual: null,
 		origin: { dialect: 'volta', message },
 		...readForm(metadata)
 	};
@@ -178,7 +206,8 @@ export function addItems(items: Items, incoming: readonly InboxItem[]): Items {
 	for (const item of incoming) {
 		const known = next.get(item.key);
 		if (!known) next.set(item.key, item);
-		else if (!known.reply && item.reply) next.set(item.key, { ...known, reply: item.reply });
+		else if (!known.reply && item.reply)
+			next.set(item.key, { ...known, reply: item.reply, waitsUntil: item.waitsUntil });
 	}
 	return next;
 }

@@ -6,6 +6,7 @@ import {
 	createVoltaResponse,
 	deadlineOf,
 	questionKey,
+	replyWaitsUntil,
 	seedQuestionId,
 	validateFieldValues,
 	voltaQuestionId,
@@ -51,12 +52,42 @@ describe('answers', () => {
 			content: {
 				answer: 'yes',
 				question_id: 'parser-dev-001-1733409000.123456',
+				question: question.content.question,
 				answered_by: ada,
 				choice: 'yes'
 			},
 			timestamp: '2026-11-21T20:30:00',
 			correlation_id: 'parser-dev-001-1733409000.123456'
 		});
+	});
+
+	it('names the question by the id the asker chose, and echoes its request id and text', () => {
+		const question = AgentMessageSchema.parse(
+			seedQuestion({ content: { question: 'Roll back release 7?', request_id: 'rollback-7' } })
+		);
+		expect(seedQuestionId(question)).toBe('rollback-7');
+		const answer = createAnswerEnvelope(question, { text: 'no' }, ada, now);
+		expect(answer.content).toMatchObject({
+			answer: 'no',
+			question_id: 'rollback-7',
+			request_id: 'rollback-7',
+			question: 'Roll back release 7?'
+		});
+		const chosen = AgentMessageSchema.parse(
+			seedQuestion({ content: { question: 'Q?', question_id: 'q-1', request_id: 'r-1' } })
+		);
+		expect(seedQuestionId(chosen)).toBe('q-1');
+	});
+
+	it('knows how long a request/reply asker waits: what it says, else the seed’s 5 s', () => {
+		const sent = new Date('2026-11-21T20:30:00Z');
+		const arrived = sent.getTime() + 40;
+		expect(replyWaitsUntil({}, sent, arrived)).toBe(arrived + 5_000);
+		expect(replyWaitsUntil({ timeout_seconds: 30 }, sent, arrived)).toBe(sent.getTime() + 30_000);
+		expect(replyWaitsUntil({ timeout_seconds: 30 }, null, arrived)).toBe(arrived + 30_000);
+		expect(replyWaitsUntil({ expires_at: '2026-11-21T20:31:00Z' }, sent, arrived)).toBe(
+			sent.getTime() + 60_000
+		);
 	});
 
 	it('answers a Volta query with a response that copies its metadata', () => {

@@ -9,13 +9,39 @@ import { createMcpMessage, type McpMessage } from './volta';
 import { parseTimestamp } from './timestamps';
 
 /**
- * The id an answer's `question_id` carries. The seed's QUESTION content has no id, so: the
- * question's `correlation_id` when it has one (the seed's `request()` always sets it), else
- * `{from_agent}-{timestamp}`, which the asker can compute from what it sent. For a Volta query: its
- * `metadata.requestId` when present, else `{from}-{timestamp}`.
+ * The id an answer's `question_id` carries. The seed's QUESTION content has no id, so: **an id the
+ * asker chose** and put in its content (`question_id`, else `request_id`) — the one way an asker using
+ * the seed's own calls can match an answer, since `send_to_agent` and `broadcast` make the timestamp
+ * inside and return nothing, and `request()` keeps its correlation id to itself — else the
+ * question's `correlation_id` (the seed's `request()` always sets it), else `{from_agent}-{timestamp}`.
+ * For a Volta query: its `metadata.requestId` when present, else `{from}-{timestamp}`.
  */
 export function seedQuestionId(envelope: AgentMessage): string {
+	for (const key of ['question_id', 'request_id'] as const) {
+		const chosen = envelope.content[key];
+		if (typeof chosen === 'string' && chosen.trim()) return chosen;
+	}
 	return envelope.correlation_id || `${envelope.from_agent}-${envelope.timestamp}`;
+}
+
+/** What the seed's `request()` waits for a reply when the caller does not say: 5 s. */
+export const SEED_REQUEST_TIMEOUT_MS = 5_000;
+
+/**
+ * Until when an asker that sent its question by request/reply waits for the reply: the question's own
+ * `deadline`, `expires_at` or `timeout_seconds` when it states one, else the seed's default `request()`
+ * timeout from when the question arrived (the asker's clock may differ from ours; arrival does not).
+ */
+export function replyWaitsUntil(
+	content: Record<string, unknown>,
+	sentAt: Date | null,
+	receivedAt: number
+): number {
+	const stated = deadlineOf(content, sentAt);
+	if (stated) return stated.getTime();
+	if (typeof content.timeout_seconds === 'number' && content.timeout_seconds > 0)
+		return receivedAt + content.timeout_seconds * 1000;
+	return receivedAt + SEED_REQUEST_TIMEOUT_MS;
 }
 
 export function voltaQuestionId(message: McpMessage): string {
@@ -99,9 +125,16 @@ export function validateFieldValues(
 	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values };
 }
 
-/** A question's deadline: `content.deadline` (ISO 8601) or `content.timeout_seconds` after it was sent. */
+/**
+ * A question's deadline: `content.deadline` or `content.expires_at` (ISO 8601), or
+ * `content.timeout_seconds` after it was sent.
+ */
 export function deadlineOf(content: Record<string, unknown>, sentAt: Date | null): Date | null {
-	if (typeof content.deadline === 'string') return parseTimestamp(content.deadline);
+	for (const key of ['deadline', 'expires_at'] as const)
+		if (typeof content[key] === 'string') {
+			const at = parseTimestamp(content[key]);
+			if (at) return at;
+		}
 	if (typeof content.timeout_seconds === 'number' && content.timeout_seconds > 0 && sentAt) {
 		return new Date(sentAt.getTime() + content.timeout_seconds * 1000);
 	}
@@ -134,13 +167,19 @@ function answerExtras(answer: HumanAnswer): Partial<Pick<HumanAnswer, 'choice' |
 	};
 }
 
-/** The seed ANSWER envelope: `answer`, `question_id` and who answered, with the question's correlation id. */
+/**
+ * The seed ANSWER envelope: `answer`, `question_id` and who answered, with the question's correlation
+ * id, and what lets an asker match it whichever call it asked with: the question's own text
+ * (`question`, or `blocker`) and the asker's `request_id` when it chose one.
+ */
 export function createAnswerEnvelope(
 	question: AgentMessage,
 	answer: HumanAnswer,
 	by: Responder,
 	now = new Date()
 ): AgentMessage {
+	const asked = question.content;
+	const text = (key: string) => (typeof asked[key] === 'string' ? { [key]: asked[key] } : {});
 	return createEnvelope({
 		from: by.id,
 		to: question.from_agent,
@@ -148,6 +187,8 @@ export function createAnswerEnvelope(
 		content: {
 			answer: answer.text,
 			question_id: seedQuestionId(question),
+			...(question.message_type === 'blocker' ? text('blocker') : text('question')),
+			...text('request_id'),
 			answered_by: { id: by.id, name: by.name },
 			...answerExtras(answer)
 		},
