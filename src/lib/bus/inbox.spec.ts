@@ -126,8 +126,11 @@ describe('InboxState', () => {
 		const inbox = await openConsole(ada);
 		const asker = `coder-2.1-${unique()}`;
 		const text = `Which branch? ${unique()}`;
-		const asked = question(text, { from_agent: asker, to_agent: ada.id });
-		asked.content = { ...asked.content, timeout_seconds: 0.3 };
+		const asked = question(text, {
+			from_agent: asker,
+			to_agent: ada.id,
+			content: { question: text, timeout_seconds: 0.3 }
+		});
 		await expect(
 			agent.request(`orchestrator.agent.${ada.id}.question`, JSON.stringify(asked), { timeout: 300 })
 		).rejects.toThrow();

@@ -53,6 +53,12 @@ const RETRY = Symbol('retry');
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
+/**
+ * A reply sent in the asker's last second may arrive after it gave up, and be lost: then the answer
+ * goes to its durable answer subject instead.
+ */
+const REPLY_MARGIN_MS = 1_000;
+
 export class InboxState {
 	// Each map is replaced on change, never mutated.
 	items = $state.raw<Items>(new Map());
@@ -207,14 +213,15 @@ export class InboxState {
 	/**
 	 * Exactly one delivery per answer, so an asker that both requests and listens on its own subjects
 	 * handles it once: the reply while the asker still waits on it (its stated timeout, else the
-	 * seed's 5 s), otherwise its durable answer subject, which the inbox stream keeps.
+	 * seed's 5 s, less a second for the reply to travel), otherwise its durable answer subject, which
+	 * the inbox stream keeps.
 	 */
 	#deliver(item: InboxItem, answer: HumanAnswer, me: AgentIdentity, now: Date) {
 		const by = { id: me.id, name: me.name };
 		if (item.origin.dialect === 'seed') {
 			const bytes = encodeEnvelope(createAnswerEnvelope(item.origin.envelope, answer, by, now));
 			const stillWaiting =
-				item.reply !== null && item.waitsUntil !== null && now.getTime() <= item.waitsUntil;
+				item.reply !== null && item.waitsUntil !== null && now.getTime() <= item.waitsUntil - REPLY_MARGIN_MS;
 			this.#bus.publish(stillWaiting ? item.reply! : seedSubjects.direct(item.from, 'answer'), bytes);
 		} else {
 			this.#bus.publish(
