@@ -184,3 +184,48 @@ test('a fleet of 1,000 agents: only the rows in view exist, and search finds any
 	await expect(agents(page).getByRole('listitem')).toHaveCount(1);
 	await expect(agentCard(page, new RegExp(`${fleet}-777.*online`))).toBeVisible();
 });
+
+test('a row shows what an agent is doing (status and work stream, under either name); the detail follows the selection', async ({
+	page
+}) => {
+	await joinAs(page, `Ada ${unique()}`);
+	const tag = unique();
+	const [blocked, busy] = [`coder-${tag}-a`, `coder-${tag}-b`];
+	const status = (from: string, content: Record<string, unknown>) =>
+		agent.publish(
+			'orchestrator.broadcast.status_update',
+			jsonBytes({
+				from_agent: from,
+				to_agent: null,
+				message_type: 'status_update',
+				content,
+				timestamp: new Date().toISOString().replace('Z', ''),
+				correlation_id: null
+			})
+		);
+	status(blocked, { status: 'blocked', work_stream: '2.1' });
+	status(busy, { status: 'in_progress', work_stream_id: '3.4' });
+	agent.publish(
+		`orchestrator.broadcast.heartbeat`,
+		jsonBytes(seedHeartbeat({ from_agent: busy, timestamp: new Date().toISOString().replace('Z', '') }))
+	);
+
+	const rowA = await findAgent(page, tag, new RegExp(blocked));
+	await expect(rowA).toContainText('work stream 2.1');
+	await expect(rowA).toContainText('blocked');
+	const rowB = agentCard(page, new RegExp(busy));
+	await expect(rowB).toContainText('work stream 3.4');
+	await expect(rowB).toContainText('in_progress');
+
+	await rowA.click();
+	await expect(page.getByRole('region', { name: blocked })).toContainText(
+		'orchestrator.broadcast.status_update'
+	);
+	await rowB.click();
+	const detail = page.getByRole('region', { name: busy });
+	await expect(detail).toContainText('orchestrator.broadcast.heartbeat');
+	await expect(page.getByRole('region', { name: blocked })).toHaveCount(0);
+	// Only B's messages: A's "blocked" does not linger in the panel.
+	await expect(detail.getByRole('list')).toContainText('in_progress');
+	await expect(detail.getByRole('list')).not.toContainText('blocked');
+});

@@ -102,6 +102,27 @@ describe('AgentPresence', () => {
 		heartbeats.stop();
 	});
 
+	it('sends Volta’s status keep-alive on every tick, so Volta’s registry keeps it online', async () => {
+		const me = identity();
+		const clock = manualTicker();
+		const statuses = record(observer, `agent.${me.id}.status`);
+		await observer.flush();
+		const presence = new AgentPresence(nc, me, { ticker: clock.ticker });
+		await presence.start();
+		await until(() => statuses.messages.length === 1, 'the status at join');
+		clock.tick();
+		clock.tick();
+		await until(() => statuses.messages.length === 3, 'a status on each of two ticks');
+		for (const { body } of statuses.json())
+			expect(body).toMatchObject({
+				agentId: me.id,
+				status: 'online',
+				timestamp: expect.stringMatching(/Z$/u)
+			});
+		await presence.leave();
+		statuses.stop();
+	});
+
 	it('answers the seed’s ping by request/reply with a pong envelope', async () => {
 		const me = identity();
 		const presence = new AgentPresence(nc, me, { ticker: manualTicker().ticker });

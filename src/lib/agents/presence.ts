@@ -84,7 +84,23 @@ export class AgentPresence {
 		await this.#nc.flush();
 		this.announce();
 		this.heartbeat();
-		this.#stopTicker = this.#ticker.every(this.#heartbeatMs, () => this.heartbeat());
+		this.#stopTicker = this.#ticker.every(this.#heartbeatMs, () => {
+			this.heartbeat();
+			this.keepAlive();
+		});
+	}
+
+	/**
+	 * Volta's keep-alive: its agents send `agent.{id}.status` every 30 s, and its registry updates
+	 * `lastSeen` only from announces and status (not heartbeats), so without it a person would turn
+	 * offline there after 90 s.
+	 */
+	keepAlive(): void {
+		if (this.#nc.isClosed()) return;
+		this.#nc.publish(
+			voltaSubjects.status(this.identity.id),
+			json(voltaStatusFor(this.identity, 'online', this.#now()))
+		);
 	}
 
 	/** Tells both dialects who we are: a seed status_update broadcast and Volta's announce and status. */

@@ -101,6 +101,7 @@ describe('answers', () => {
 			type: 'response',
 			metadata: {
 				requestId: 'req-42',
+				fromAgent: 'ada-k3x9',
 				responseFrom: 'ada-k3x9',
 				responseTime: now.toISOString(),
 				question_id: 'req-42'

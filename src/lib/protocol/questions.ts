@@ -211,6 +211,8 @@ export function createVoltaResponse(
 		type: 'response',
 		metadata: {
 			...query.metadata,
+			// Volta's agents name themselves here in what they send; the query's own value named the asker.
+			fromAgent: by.id,
 			responseFrom: by.id,
 			responseTime: now.toISOString(),
 			question_id: voltaQuestionId(query),

@@ -77,6 +77,23 @@ describe('building the roster from traffic', () => {
 		expect(agent?.announce).toMatchObject({ kind: 'human' });
 	});
 
+	it('reads the work stream under either name the orchestrator uses, and keeps the status word', () => {
+		const blocked = seedStatusUpdate({
+			from_agent: 'coder-2.1',
+			content: { status: 'blocked', work_stream: '2.1' }
+		});
+		const roster = build(
+			see('orchestrator.broadcast.status_update', blocked),
+			see('orchestrator.broadcast.heartbeat', seedHeartbeat({ from_agent: 'coder-2.1' }), T0 + 1000)
+		);
+		// A heartbeat's "alive" says it is there, not that it stopped being blocked.
+		expect(roster.get('coder-2.1')).toMatchObject({
+			workStream: '2.1',
+			status: 'blocked',
+			lastSeen: T0 + 1000
+		});
+	});
+
 	it('follows work streams through claims and completions', () => {
 		const claim = seedStatusUpdate({
 			from_agent: 'orchestrator',

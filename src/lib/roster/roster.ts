@@ -116,7 +116,9 @@ export function sightingOf(
 		const presence = readPresenceFields(content);
 		const type = envelope.message_type;
 		const status = typeof content.status === 'string' ? content.status : undefined;
-		const workStream = typeof content.work_stream_id === 'string' ? content.work_stream_id : undefined;
+		// Both names appear in the orchestrator's documents and code.
+		const named = content.work_stream_id ?? content.work_stream;
+		const workStream = typeof named === 'string' ? named : undefined;
 		let id = envelope.from_agent;
 		let sightingWorkStream: string | null | undefined;
 		if (type === 'status_update') sightingWorkStream = workStream;
@@ -205,6 +207,22 @@ function withRecent(recent: RecentMessage[], message: RecentMessage): RecentMess
 	return [message, ...recent].sort((a, b) => b.at - a.at).slice(0, RECENT_LIMIT);
 }
 
+/**
+ * Words that say only whether an agent is there. They never hide what it last said it was doing:
+ * a heartbeat's "alive" after "blocked" leaves "blocked" on its row (its state column says the rest).
+ */
+export const PRESENCE_WORDS: ReadonlySet<string> = new Set([
+	'alive',
+	'healthy',
+	'online',
+	'offline',
+	'stopping',
+	'stopped'
+]);
+
+const replacesStatus = (next: string, current: string | null) =>
+	!PRESENCE_WORDS.has(next) || current === null || PRESENCE_WORDS.has(current);
+
 function fold(agent: RosterAgent, s: Sighting): RosterAgent {
 	// Replayed history can arrive after live traffic: an older sighting never moves lastSeen back.
 	// One literal naming every field: spreading `agent` into a new object is several times slower.
@@ -216,7 +234,8 @@ function fold(agent: RosterAgent, s: Sighting): RosterAgent {
 		dialects: agent.dialects.includes(s.dialect) ? agent.dialects : [...agent.dialects, s.dialect],
 		team: s.team ?? agent.team,
 		capabilities: s.capabilities ?? agent.capabilities,
-		status: newer && s.status !== undefined ? s.status : agent.status,
+		status:
+			newer && s.status !== undefined && replacesStatus(s.status, agent.status) ? s.status : agent.status,
 		workStream: s.workStream !== undefined && newer ? s.workStream : agent.workStream,
 		firstSeen: Math.min(agent.firstSeen, s.at),
 		lastSeen: Math.max(agent.lastSeen, s.at),
