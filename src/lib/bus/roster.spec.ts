@@ -97,6 +97,31 @@ describe('RosterState', () => {
 		expect(bad.json()).toMatchObject({ error: expect.stringContaining('list_agents') });
 	});
 
+	it('answers mcp.get_agent_info with one agent in the same format, or an error in words', async () => {
+		const roster = await openConsole();
+		const id = `volta-${unique()}`;
+		agent.publish(
+			'agent.announce',
+			jsonBytes(voltaAnnounce({ id, name: 'Asked about', capabilities: ['review'] }))
+		);
+		await until(() => roster.agents.has(id), 'the announce');
+		const ask = async (body: unknown) =>
+			(await agent.request('mcp.get_agent_info', JSON.stringify(body), { timeout: 2_000 })).json();
+		expect(await ask({ action: 'get_agent_info', agentId: id, requestFrom: 'volta-asker' })).toEqual({
+			id,
+			name: 'Asked about',
+			status: 'online',
+			lastSeen: expect.stringMatching(/Z$/),
+			capabilities: ['review']
+		});
+		expect(await ask({ agentId: 'nobody-here' })).toEqual({
+			error: 'No agent with id nobody-here has been seen on this bus.'
+		});
+		expect(await ask({ action: 'get_agent_info' })).toMatchObject({
+			error: expect.stringContaining('agentId')
+		});
+	});
+
 	it('turns a silent agent stale after 90 s and offline after 5 min (injected clock)', async () => {
 		let now = Date.now();
 		const roster = await openConsole(() => now);

@@ -4,13 +4,14 @@
  */
 import { replayPresence } from '$lib/agents/presence-history';
 import { StorageError } from '$lib/storage';
-import { ListAgentsRequestSchema, parseJson, voltaSubjects } from '$lib/protocol';
+import { GetAgentInfoRequestSchema, ListAgentsRequestSchema, parseJson, voltaSubjects } from '$lib/protocol';
 import {
 	applySightings,
 	countByState,
 	filterRoster,
 	sightingOf,
 	sightingsFrom,
+	toListedAgent,
 	toListedAgents,
 	type Roster,
 	type RosterFilter,
@@ -69,9 +70,12 @@ export class RosterState {
 			this.#bus.subscribe(
 				voltaSubjects.listAgents,
 				(msg) => this.#answerListAgents(msg.data, msg.respond.bind(msg)),
-				{
-					queue: REGISTRY_QUEUE
-				}
+				{ queue: REGISTRY_QUEUE }
+			),
+			this.#bus.subscribe(
+				voltaSubjects.getAgentInfo,
+				(msg) => this.#answerAgentInfo(msg.data, msg.respond.bind(msg)),
+				{ queue: REGISTRY_QUEUE }
 			)
 		);
 		const timer = setInterval(() => (this.now = this.#clock()), 1_000);
@@ -131,5 +135,23 @@ export class RosterState {
 			return;
 		}
 		respond(json(toListedAgents(this.agents, request.data.status ?? 'all', this.#clock())));
+	}
+
+	#answerAgentInfo(data: Uint8Array, respond: (data: Uint8Array) => boolean) {
+		const body = parseJson(data);
+		const request = body.ok ? GetAgentInfoRequestSchema.safeParse(body.value) : null;
+		if (!request?.success) {
+			respond(json({ error: 'Expected {"agentId": "<the agent\'s id>"}' }));
+			return;
+		}
+		const id = request.data.agentId ?? request.data.id!;
+		const agent = this.agents.get(id);
+		respond(
+			json(
+				agent
+					? toListedAgent(agent, this.#clock())
+					: { error: `No agent with id ${id} has been seen on this bus.` }
+			)
+		);
 	}
 }

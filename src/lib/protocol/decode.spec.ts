@@ -78,6 +78,21 @@ describe('decode: Volta Shell', () => {
 		});
 	});
 
+	it('decodes the registry requests, mcp.list_agents and mcp.get_agent_info', () => {
+		expect(decode('mcp.list_agents', jsonBytes({ action: 'list_agents', status: 'online' }))).toMatchObject({
+			ok: true,
+			payload: { kind: 'list_agents' }
+		});
+		expect(decode('mcp.get_agent_info', jsonBytes({ agentId: 'volta-claude-1' }))).toMatchObject({
+			ok: true,
+			payload: { kind: 'get_agent_info', value: { agentId: 'volta-claude-1' } }
+		});
+		expect(decode('mcp.get_agent_info', jsonBytes({ action: 'get_agent_info' }))).toMatchObject({
+			ok: false,
+			reason: expect.stringContaining('agentId is missing')
+		});
+	});
+
 	it('flags a heartbeat whose payload names another agent than its subject', () => {
 		expect(decode('agent.someone-else.heartbeat', jsonBytes(voltaHeartbeat()))).toMatchObject({
 			ok: false,

@@ -24,7 +24,9 @@ import {
 	type McpMessage,
 	type VoltaAnnounce,
 	type VoltaHeartbeat,
-	type VoltaStatus
+	type VoltaStatus,
+	GetAgentInfoRequestSchema,
+	type GetAgentInfoRequest
 } from './volta';
 
 export type VoltaPayload =
@@ -33,6 +35,7 @@ export type VoltaPayload =
 	| { kind: 'heartbeat'; value: VoltaHeartbeat }
 	| { kind: 'message'; value: McpMessage }
 	| { kind: 'list_agents'; value: ListAgentsRequest }
+	| { kind: 'get_agent_info'; value: GetAgentInfoRequest }
 	| { kind: 'capability_request'; value: CapabilityRequest };
 
 export type Decoded =
@@ -125,6 +128,7 @@ const VOLTA_SCHEMAS = {
 	'volta.message': ['message', McpMessageSchema],
 	'volta.broadcast': ['message', McpMessageSchema],
 	'volta.list_agents': ['list_agents', ListAgentsRequestSchema],
+	'volta.get_agent_info': ['get_agent_info', GetAgentInfoRequestSchema],
 	'volta.capability_request': ['capability_request', CapabilityRequestSchema]
 } as const satisfies Record<VoltaRoute['kind'], readonly [VoltaPayload['kind'], z.ZodType]>;
 

@@ -15,6 +15,7 @@ export type Route =
 	| { kind: 'volta.broadcast' }
 	| { kind: 'volta.status' | 'volta.heartbeat' | 'volta.message'; agentId: string }
 	| { kind: 'volta.list_agents' }
+	| { kind: 'volta.get_agent_info' }
 	| { kind: 'volta.capability_request' };
 
 export type SeedRoute = Extract<Route, { kind: `seed.${string}` }>;
@@ -78,6 +79,7 @@ export const voltaSubjects = {
 	heartbeat: (agentId: string) => `agent.${requireDottedId('Agent id', agentId)}.heartbeat`,
 	message: (agentId: string) => `agent.${requireDottedId('Agent id', agentId)}.message`,
 	listAgents: 'mcp.list_agents',
+	getAgentInfo: 'mcp.get_agent_info',
 	capabilityRequest: 'capability.request'
 } as const;
 
@@ -148,6 +150,7 @@ function readSubject(subject: string): RouteResult {
 	}
 
 	if (subject === voltaSubjects.listAgents) return { ok: true, route: { kind: 'volta.list_agents' } };
+	if (subject === voltaSubjects.getAgentInfo) return { ok: true, route: { kind: 'volta.get_agent_info' } };
 	if (subject === voltaSubjects.capabilityRequest)
 		return { ok: true, route: { kind: 'volta.capability_request' } };
 	return { ok: false, reason: `${subject} belongs to neither seed system` };

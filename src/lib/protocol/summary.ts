@@ -163,6 +163,13 @@ export function summarize(decoded: Decoded, rawText: () => string): MessageSumma
 				to: 'everyone',
 				preview: previewText(`status=${payload.value.status ?? 'all'}`)
 			};
+		case 'get_agent_info':
+			return {
+				...base,
+				from: payload.value.requestFrom ?? null,
+				to: 'everyone',
+				preview: previewText(`agent ${payload.value.agentId ?? payload.value.id}`)
+			};
 		case 'capability_request':
 			return {
 				...base,

@@ -48,6 +48,25 @@ export const ListAgentsRequestSchema = z.looseObject({
 });
 export type ListAgentsRequest = z.infer<typeof ListAgentsRequestSchema>;
 
+/**
+ * **Decision** (Volta's client calls `mcp.get_agent_info` but no responder ever existed, and no
+ * format is written down): `{agentId}` (also `{id}`), with `action: "get_agent_info"`, `requestFrom`
+ * and `timestamp` optional. The reply is that agent in `list_agents`' format, or `{error}`.
+ */
+export const GetAgentInfoRequestSchema = z
+	.looseObject({
+		action: z.literal('get_agent_info').optional(),
+		agentId: z.string().min(1).optional(),
+		id: z.string().min(1).optional(),
+		requestFrom: z.string().optional(),
+		timestamp: TimestampSchema.optional()
+	})
+	.refine((request) => request.agentId !== undefined || request.id !== undefined, {
+		message: 'agentId is missing',
+		path: ['agentId']
+	});
+export type GetAgentInfoRequest = z.infer<typeof GetAgentInfoRequestSchema>;
+
 export const CapabilityRequestSchema = z.looseObject({
 	capability: z.string().min(1),
 	parameters: z.unknown().optional(),

@@ -176,6 +176,7 @@ export function sightingOf(
 		case 'capability_request':
 			return { id: payload.value.from, dialect: 'volta', at, message };
 		case 'list_agents':
+		case 'get_agent_info':
 			return payload.value.requestFrom
 				? { id: payload.value.requestFrom, dialect: 'volta', at, message }
 				: null;
@@ -312,18 +313,22 @@ export function toListedAgents(
 ): ListedAgent[] {
 	const listed: ListedAgent[] = [];
 	for (const agent of roster.values()) {
-		const online = agentState(agent, now) === 'online';
-		if (status === 'online' && !online) continue;
-		if (status === 'offline' && online) continue;
-		listed.push({
-			id: agent.id,
-			name: agent.name,
-			status: online ? 'online' : 'offline',
-			lastSeen: new Date(agent.lastSeen).toISOString(),
-			capabilities: agent.capabilities
-		});
+		const entry = toListedAgent(agent, now);
+		if (status !== 'all' && entry.status !== status) continue;
+		listed.push(entry);
 	}
 	return listed;
+}
+
+/** One agent in Volta's list format: also the reply to `mcp.get_agent_info`. */
+export function toListedAgent(agent: RosterAgent, now: number): ListedAgent {
+	return {
+		id: agent.id,
+		name: agent.name,
+		status: agentState(agent, now) === 'online' ? 'online' : 'offline',
+		lastSeen: new Date(agent.lastSeen).toISOString(),
+		capabilities: agent.capabilities
+	};
 }
 
 /** "just now", "45 s ago", "3 min ago", "2 h ago". */
