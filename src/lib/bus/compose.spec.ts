@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { McpMessageSchema } from '$lib/protocol';
 import { seedReceiverAccepts } from '$lib/protocol/fixtures';
 import { buildOutgoing, type Draft } from './compose';
 
@@ -62,5 +63,71 @@ describe('buildOutgoing', () => {
 		expect(refuse({ content: JSON.stringify({ status: 'x', blob: 'y'.repeat(2_000_000) }) })).toBe(
 			'The message is 1.9 MB; this server accepts at most 1.0 MB. Send less content.'
 		);
+	});
+});
+
+describe('buildOutgoing in Volta Shell’s format', () => {
+	const volta = (overrides: Partial<Draft>) =>
+		draft({
+			dialect: 'volta',
+			voltaType: 'text',
+			mode: 'direct',
+			target: 'volta-claude-1',
+			content: 'Hello',
+			...overrides
+		});
+	const read = (out: ReturnType<typeof buildOutgoing>) => {
+		if (!out.ok) throw new Error(out.error);
+		return {
+			subject: out.subject,
+			message: McpMessageSchema.parse(JSON.parse(new TextDecoder().decode(out.bytes)))
+		};
+	};
+
+	it('sends text, commands and queries to one agent as the MCPMessage Volta’s agents read', () => {
+		expect(read(buildOutgoing(volta({}), 'ada-k3x9', 1_048_576, now))).toEqual({
+			subject: 'agent.volta-claude-1.message',
+			message: {
+				from: 'ada-k3x9',
+				to: 'volta-claude-1',
+				message: 'Hello',
+				type: 'text',
+				metadata: {},
+				timestamp: '2026-11-21T21:00:00.000Z'
+			}
+		});
+		// A query carries a request id: Volta's agents copy the metadata into their responses.
+		const query = read(
+			buildOutgoing(volta({ voltaType: 'query', content: 'Which DB?' }), 'ada-k3x9', 1_048_576, now)
+		);
+		expect(query.message).toMatchObject({
+			type: 'query',
+			metadata: { requestId: expect.stringMatching(/^ada-k3x9-/u) }
+		});
+		expect(
+			read(buildOutgoing(volta({ voltaType: 'command', content: 'pause' }), 'ada-k3x9', 1_048_576, now))
+				.message.type
+		).toBe('command');
+	});
+
+	it('broadcasts to all on agent.broadcast', () => {
+		expect(
+			read(buildOutgoing(volta({ mode: 'broadcast', target: '' }), 'ada-k3x9', 1_048_576, now))
+		).toMatchObject({
+			subject: 'agent.broadcast',
+			message: { to: 'all', type: 'text' }
+		});
+	});
+
+	it('refuses what Volta has no way to send, and an empty message, in words', () => {
+		expect(buildOutgoing(volta({ mode: 'team', target: 'platform' }), 'ada', 1_048_576, now)).toEqual({
+			ok: false,
+			error: 'Volta Shell has direct messages and a broadcast only: choose “To an agent” or “Broadcast”.'
+		});
+		expect(buildOutgoing(volta({ content: '   ' }), 'ada', 1_048_576, now)).toEqual({
+			ok: false,
+			error: 'Write the message to send.'
+		});
+		expect(buildOutgoing(volta({ target: 'bad id' }), 'ada', 1_048_576, now).ok).toBe(false);
 	});
 });

@@ -4,23 +4,37 @@
  */
 import {
 	EnvelopeError,
+	MCP_MESSAGE_TYPES,
 	SubjectError,
 	createEnvelope,
+	createMcpMessage,
 	encodeEnvelope,
 	newCorrelationId,
 	seedSubjects,
+	voltaSubjects,
 	type MessageType
 } from '$lib/protocol';
 
 export const COMPOSE_MODES = ['broadcast', 'direct', 'team', 'queue', 'request'] as const;
 export type ComposeMode = (typeof COMPOSE_MODES)[number];
 
+/** Which system's format: the orchestrator's envelope, or Volta Shell's MCPMessage. */
+export type ComposeDialect = 'seed' | 'volta';
+export type VoltaComposeType = Exclude<(typeof MCP_MESSAGE_TYPES)[number], 'response'>;
+/** What a person starts a conversation with; `response` is what agents send back. */
+export const VOLTA_COMPOSE_TYPES: readonly VoltaComposeType[] = ['text', 'command', 'query'];
+/** Volta Shell has direct messages and a broadcast, nothing else. */
+export const VOLTA_MODES: readonly ComposeMode[] = ['direct', 'broadcast'];
+
 export interface Draft {
+	dialect?: ComposeDialect;
+	/** For Volta: text, command or query. */
+	voltaType?: VoltaComposeType;
 	mode: ComposeMode;
 	type: MessageType;
 	/** Agent id (direct, request), team id or queue name. */
 	target: string;
-	/** The content as JSON text. */
+	/** The content as JSON text; for Volta, the message itself. */
 	content: string;
 }
 
@@ -35,6 +49,7 @@ function formatBytes(n: number): string {
 }
 
 export function buildOutgoing(draft: Draft, from: string, maxPayload: number, now = new Date()): Outgoing {
+	if (draft.dialect === 'volta') return buildVolta(draft, from, maxPayload, now);
 	let content: unknown;
 	try {
 		content = JSON.parse(draft.content.trim() || '{}');
@@ -80,6 +95,45 @@ export function buildOutgoing(draft: Draft, from: string, maxPayload: number, no
 	} catch (error) {
 		if (error instanceof EnvelopeError || error instanceof SubjectError)
 			return { ok: false, error: error.message };
+		throw error;
+	}
+}
+
+/**
+ * A Volta Shell MCPMessage from the person: `text`, `command` or `query`, to one agent
+ * (`agent.{id}.message`) or to all (`agent.broadcast`, `to: "all"`). A query carries a `requestId` in
+ * its metadata: Volta's agents copy the metadata into their responses, the only way to match them.
+ */
+function buildVolta(draft: Draft, from: string, maxPayload: number, now: Date): Outgoing {
+	if (!VOLTA_MODES.includes(draft.mode))
+		return {
+			ok: false,
+			error: 'Volta Shell has direct messages and a broadcast only: choose “To an agent” or “Broadcast”.'
+		};
+	const text = draft.content.trim();
+	if (!text) return { ok: false, error: 'Write the message to send.' };
+	const target = draft.target.trim();
+	if (draft.mode === 'direct' && !target) return { ok: false, error: 'Say which agent id to send to.' };
+	const type = draft.voltaType ?? 'text';
+	try {
+		const subject = draft.mode === 'direct' ? voltaSubjects.message(target) : voltaSubjects.broadcast;
+		const message = createMcpMessage({
+			from,
+			to: draft.mode === 'direct' ? target : 'all',
+			message: text,
+			type,
+			metadata: type === 'query' ? { requestId: newCorrelationId(from, now) } : undefined,
+			now
+		});
+		const bytes = new TextEncoder().encode(JSON.stringify(message));
+		if (bytes.length > maxPayload)
+			return {
+				ok: false,
+				error: `The message is ${formatBytes(bytes.length)}; this server accepts at most ${formatBytes(maxPayload)}. Send less.`
+			};
+		return { ok: true, subject, bytes };
+	} catch (error) {
+		if (error instanceof SubjectError) return { ok: false, error: error.message };
 		throw error;
 	}
 }

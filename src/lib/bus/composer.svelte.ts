@@ -7,6 +7,8 @@ export type SendResult = { tone: 'ok'; text: string; reply?: string } | { tone: 
 
 export class Composer {
 	draft = $state<Draft>({
+		dialect: 'seed',
+		voltaType: 'text',
 		mode: 'broadcast',
 		type: 'status_update',
 		target: '',
@@ -30,7 +32,7 @@ export class Composer {
 		}
 		this.sending = true;
 		try {
-			if (this.draft.mode !== 'request') {
+			if (this.draft.mode !== 'request' || this.draft.dialect === 'volta') {
 				this.#bus.publish(out.subject, out.bytes);
 				await this.#bus.flush();
 				this.result = { tone: 'ok', text: `Sent on ${out.subject}.` };
