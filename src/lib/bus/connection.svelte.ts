@@ -180,6 +180,14 @@ export class BusConnection {
 		return this.#require().request(subject, data, { timeout: timeoutMs });
 	}
 
+	/** Every reply that comes within `waitMs`: for requests that several responders may answer. */
+	async requestAll(subject: string, data: Uint8Array, waitMs: number): Promise<Msg[]> {
+		const replies: Msg[] = [];
+		for await (const msg of await this.#require().requestMany(subject, data, { maxWait: waitMs }))
+			replies.push(msg);
+		return replies;
+	}
+
 	/** Round-trip time to the server in milliseconds. */
 	rtt(): Promise<number> {
 		return this.#require().rtt();

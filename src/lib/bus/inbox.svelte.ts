@@ -15,7 +15,7 @@ import {
 	watchClaims,
 	type InboxStore
 } from '$lib/agents/inbox-store';
-import { StorageError, isFinalFault } from '$lib/storage';
+import { StorageError, isFinalFault, type ReplayedMessage } from '$lib/storage';
 import {
 	createAnswerEnvelope,
 	createVoltaResponse,
@@ -82,6 +82,7 @@ export class InboxState {
 	/** The storage once open (null when it is unavailable); actions wait for it. */
 	#store: Promise<InboxStore | null> = Promise.resolve(null);
 	#stops: Array<() => void> = [];
+	#replayListeners = new Set<(batch: ReplayedMessage[]) => void>();
 	/** Bumped by every start and stop, so a retry left over from an earlier start gives up. */
 	#starts = 0;
 
@@ -116,6 +117,12 @@ export class InboxState {
 		this.#starts += 1;
 		for (const stop of this.#stops.splice(0)) stop();
 		this.#store = Promise.resolve(null);
+	}
+
+	/** Calls `listener` with each batch of kept messages the inbox reads back (the roster folds them in). */
+	onReplayed(listener: (batch: ReplayedMessage[]) => void): () => void {
+		this.#replayListeners.add(listener);
+		return () => this.#replayListeners.delete(listener);
 	}
 
 	claimOf(item: InboxItem): ClaimRecord | null {
@@ -295,6 +302,7 @@ export class InboxState {
 					if (item) items.push(item);
 				}
 				if (items.length) this.items = addItems(this.items, items);
+				for (const listener of this.#replayListeners) listener(batch);
 			});
 			this.status = { state: 'ready' };
 		} catch (error) {

@@ -2,10 +2,11 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { jsonBytes, seedHeartbeat, voltaAnnounce, voltaHeartbeat } from '$lib/protocol/fixtures';
-import { agentState } from '$lib/roster/roster';
+import { agentState, toListedAgents } from '$lib/roster/roster';
 import { until } from '../../../tests/helpers/bus';
 import { BusConnection } from './connection.svelte';
-import { RosterState } from './roster.svelte';
+import { InboxState } from './inbox.svelte';
+import { REGISTRY_HEADER, RosterState } from './roster.svelte';
 import { TrafficFeed } from './traffic.svelte';
 
 const wsUrl = inject('wsUrl');
@@ -95,6 +96,86 @@ describe('RosterState', () => {
 
 		const bad = await agent.request('mcp.list_agents', '{"action":"dance"}', { timeout: 2_000 });
 		expect(bad.json()).toMatchObject({ error: expect.stringContaining('list_agents') });
+	});
+
+	it('gives the same mcp.list_agents answer on every console, whenever it joined: what the server keeps', async () => {
+		const tag = unique();
+		const [heartbeating, asking, whispering] = [`hb-${tag}`, `asker-${tag}`, `direct-${tag}`];
+		const early = await openConsole();
+		const earlyInbox = new InboxState(consoles[0].bus, consoles[0].feed);
+		const envelope = (from: string, type: string, content: Record<string, unknown>) =>
+			JSON.stringify({
+				from_agent: from,
+				to_agent: null,
+				message_type: type,
+				content,
+				timestamp: new Date().toISOString().replace('Z', ''),
+				correlation_id: null
+			});
+		agent.publish(
+			'orchestrator.broadcast.heartbeat',
+			jsonBytes(
+				seedHeartbeat({ from_agent: heartbeating, timestamp: new Date().toISOString().replace('Z', '') })
+			)
+		);
+		// Known only from its question (kept by the inbox stream, not the presence streams).
+		agent.publish('orchestrator.broadcast.question', envelope(asking, 'question', { question: 'Anyone?' }));
+		// Heard only live, on a subject nobody keeps: a later console cannot know it.
+		agent.publish(
+			`orchestrator.agent.someone-${tag}.coordination_request`,
+			envelope(whispering, 'coordination_request', {})
+		);
+		await until(
+			() => [heartbeating, asking, whispering].every((id) => early.agents.has(id)),
+			'the early console'
+		);
+
+		// A console opened now, with its inbox folding the kept questions into its roster as the page does.
+		const late = await openConsole();
+		const lateConsole = consoles[1];
+		const inbox = new InboxState(lateConsole.bus, lateConsole.feed);
+		const stopFolding = inbox.onReplayed(late.foldStored);
+		inbox.start({ id: `late-${tag}`, name: 'Late', kind: 'human', capabilities: [] });
+		await until(() => late.agents.has(asking), 'the late console to learn the asker from the inbox stream');
+
+		const mine = (roster: RosterState) =>
+			toListedAgents(roster.agents, 'all', Date.now())
+				.filter((a) => a.id.endsWith(tag))
+				.map((a) => ({ id: a.id, status: a.status, lastSeen: a.lastSeen }))
+				.sort((a, b) => a.id.localeCompare(b.id));
+		expect(mine(early)).toEqual(mine(late));
+		expect(mine(early).map((a) => a.id)).toEqual([asking, heartbeating]);
+		stopFolding();
+		inbox.stop();
+		earlyInbox.stop();
+	});
+
+	it('stays silent beside Volta’s own registry, so a client gets one answer; answers again when it is gone', async () => {
+		const roster = await openConsole();
+		await until(() => roster.registry.state === 'answering', 'the console to answer');
+		const ask = async () =>
+			(await consoles[0].bus.requestAll('mcp.list_agents', jsonBytes({ action: 'list_agents' }), 1_000)).map(
+				(reply) => (reply.headers?.has(REGISTRY_HEADER) ? 'switchboard' : 'volta')
+			);
+		expect(await ask()).toEqual(['switchboard']);
+
+		// Volta's registry, as Volta runs it: a plain responder on mcp.list_agents, in no queue group.
+		const volta = await connect({ servers: natsUrl });
+		const registry = volta.subscribe('mcp.list_agents', {
+			callback: (_e, msg) => {
+				msg.respond('[]');
+			}
+		});
+		await volta.flush();
+		await roster.probeRegistry();
+		expect(roster.registry).toMatchObject({ state: 'silent', reason: expect.stringContaining('Volta') });
+		expect(await ask()).toEqual(['volta']);
+
+		registry.unsubscribe();
+		await volta.close();
+		await roster.probeRegistry();
+		expect(roster.registry.state).toBe('answering');
+		expect(await ask()).toEqual(['switchboard']);
 	});
 
 	it('answers mcp.get_agent_info with one agent in the same format, or an error in words', async () => {

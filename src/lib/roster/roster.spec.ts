@@ -224,6 +224,25 @@ describe('filtering and listing', () => {
 		expect(toListedAgents(roster, 'all', T0)).toHaveLength(3);
 	});
 
+	it('lists only what every console can know: agents seen on subjects the server keeps, as their senders dated them', () => {
+		const sent = '2026-11-21T20:30:00.250000';
+		const at = Date.parse(`${sent}Z`) + 40;
+		const whisper = seedStatusUpdate({
+			from_agent: 'whisperer',
+			message_type: 'coordination_request',
+			timestamp: sent
+		});
+		const heartbeat = seedHeartbeat({ from_agent: 'beater', timestamp: sent });
+		const known = build(
+			see('orchestrator.agent.someone.coordination_request', whisper, at),
+			see('orchestrator.broadcast.heartbeat', heartbeat, at)
+		);
+		expect(known.get('whisperer')?.storedSeen).toBeNull();
+		expect(toListedAgents(known, 'all', at)).toEqual([
+			expect.objectContaining({ id: 'beater', status: 'online', lastSeen: '2026-11-21T20:30:00.250Z' })
+		]);
+	});
+
 	it('says how long ago in words', () => {
 		expect(sinceText(T0, T0 + 2000)).toBe('just now');
 		expect(sinceText(T0, T0 + 45_000)).toBe('45 s ago');

@@ -5,6 +5,7 @@
 import {
 	AGENT_KINDS,
 	decode,
+	parseTimestamp,
 	messageType,
 	summarize,
 	LEAVING_STATUSES,
@@ -14,6 +15,7 @@ import {
 	type ListedAgent,
 	type MessageSummary
 } from '../protocol';
+import { isStoredSubject } from '../storage/specs';
 
 /** The seeds' rule: an agent that has said nothing for 90 s is no longer online. */
 export const ONLINE_WINDOW_MS = 90_000;
@@ -44,6 +46,11 @@ export interface RosterAgent {
 	workStream: string | null;
 	firstSeen: number;
 	lastSeen: number;
+	/**
+	 * When it was last seen on a subject the server keeps (presence, announcements, questions): what
+	 * every console knows alike, so what `mcp.list_agents` answers from. Null: seen only live.
+	 */
+	storedSeen: number | null;
 	/** When it said it was leaving; null while it has not (or came back). */
 	leftAt: number | null;
 	/** What it announced about itself, as it sent it. */
@@ -69,6 +76,8 @@ export interface Sighting {
 	leaving?: boolean;
 	announce?: Record<string, unknown>;
 	message: RecentMessage;
+	/** Seen on a subject the server keeps, sent at this time (see `storedSeen`). */
+	storedAt?: number;
 }
 
 const isLeaving = (status: unknown) =>
@@ -107,6 +116,29 @@ export function sightingOf(
 	subject: string,
 	at: number,
 	summary: () => MessageSummary = () => summarize(decoded, () => '')
+): Sighting | null {
+	const sighting = sightingOfMessage(decoded, subject, at, summary);
+	if (sighting && isStoredSubject(subject)) sighting.storedAt = sentAt(decoded, at);
+	return sighting;
+}
+
+/**
+ * When the sender says it sent the message: the same bytes for every console, live or replayed, so
+ * every console reports the same `lastSeen`. Arrival instead when the sender's clock is off by more
+ * than five minutes, or it gave no time.
+ */
+function sentAt(decoded: Decoded, at: number): number {
+	if (!decoded.ok) return at;
+	const raw = decoded.dialect === 'seed' ? decoded.envelope.timestamp : decoded.payload.value.timestamp;
+	const sent = typeof raw === 'string' ? parseTimestamp(raw)?.getTime() : undefined;
+	return sent !== undefined && Math.abs(sent - at) <= 5 * 60_000 ? sent : at;
+}
+
+function sightingOfMessage(
+	decoded: Decoded,
+	subject: string,
+	at: number,
+	summary: () => MessageSummary
 ): Sighting | null {
 	if (!decoded.ok) return null;
 	const message = new LazyRecentMessage(at, subject, messageType(decoded), summary);
@@ -195,6 +227,7 @@ function newAgent(sighting: Sighting): RosterAgent {
 		workStream: null,
 		firstSeen: sighting.at,
 		lastSeen: sighting.at,
+		storedSeen: null,
 		leftAt: null,
 		announce: null,
 		recent: []
@@ -240,6 +273,8 @@ function fold(agent: RosterAgent, s: Sighting): RosterAgent {
 		workStream: s.workStream !== undefined && newer ? s.workStream : agent.workStream,
 		firstSeen: Math.min(agent.firstSeen, s.at),
 		lastSeen: Math.max(agent.lastSeen, s.at),
+		storedSeen:
+			s.storedAt !== undefined ? Math.max(agent.storedSeen ?? s.storedAt, s.storedAt) : agent.storedSeen,
 		leftAt: newer ? (s.leaving ? s.at : null) : agent.leftAt,
 		announce: s.announce ?? agent.announce,
 		recent: withRecent(agent.recent, s.message)
@@ -313,20 +348,27 @@ export function toListedAgents(
 ): ListedAgent[] {
 	const listed: ListedAgent[] = [];
 	for (const agent of roster.values()) {
-		const entry = toListedAgent(agent, now);
+		if (agent.storedSeen === null) continue;
+		const entry = toListedAgent(agent, now)!;
 		if (status !== 'all' && entry.status !== status) continue;
 		listed.push(entry);
 	}
 	return listed;
 }
 
-/** One agent in Volta's list format: also the reply to `mcp.get_agent_info`. */
-export function toListedAgent(agent: RosterAgent, now: number): ListedAgent {
+/**
+ * One agent in Volta's list format, as every console knows it: from what the server keeps, not from
+ * what this console happened to see live (null when it was seen only live). Also the reply to
+ * `mcp.get_agent_info`.
+ */
+export function toListedAgent(agent: RosterAgent, now: number): ListedAgent | null {
+	if (agent.storedSeen === null) return null;
+	const online = agent.leftAt === null && now - agent.storedSeen < ONLINE_WINDOW_MS;
 	return {
 		id: agent.id,
 		name: agent.name,
-		status: agentState(agent, now) === 'online' ? 'online' : 'offline',
-		lastSeen: new Date(agent.lastSeen).toISOString(),
+		status: online ? 'online' : 'offline',
+		lastSeen: new Date(agent.storedSeen).toISOString(),
 		capabilities: agent.capabilities
 	};
 }

@@ -5,6 +5,8 @@
  * difference are unit-tested in Node.
  */
 
+import { subjectMatches } from '../protocol/subjects';
+
 const SECOND_NS = 1_000_000_000;
 const MINUTE_NS = 60 * SECOND_NS;
 const DAY_NS = 24 * 60 * MINUTE_NS;
@@ -321,6 +323,23 @@ export function differences(
 		found.push(`${LABELS[key]} is ${describeValue(key, raw)}; Switchboard needs ${describeValue(key, want)}`);
 	}
 	return found;
+}
+
+const STORED_SUBJECTS = [ANNOUNCE_SPEC, PRESENCE_SPEC, INBOX_SPEC].flatMap((spec) => spec.settings.subjects);
+const storedCache = new Map<string, boolean>();
+
+/**
+ * Whether the server keeps messages on this subject (presence, announcements, questions): what every
+ * console can know, whenever it joined. Cached per subject (bounded), since the roster asks per message.
+ */
+export function isStoredSubject(subject: string): boolean {
+	let stored = storedCache.get(subject);
+	if (stored === undefined) {
+		stored = STORED_SUBJECTS.some((pattern) => subjectMatches(pattern, subject));
+		if (storedCache.size >= 10_000) storedCache.clear();
+		storedCache.set(subject, stored);
+	}
+	return stored;
 }
 
 /** The settings as one line, for `switchboard setup` and the docs. */
