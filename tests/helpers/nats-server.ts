@@ -69,12 +69,17 @@ export async function startTestServer(
 		await running?.stop();
 		running = null;
 	};
-	await start();
+	await start().catch((error: unknown) => {
+		// Nothing to stop: leave no data folder behind either.
+		fs.rmSync(settings.dataDir, { recursive: true, force: true });
+		throw error;
+	});
 	const natsUrl = `nats://127.0.0.1:${settings.natsPort}`;
 	if (!options.config && options.provision !== false) {
 		await provisionAsAdmin({ servers: [natsUrl], password: adminPassword(settings) }).catch(
 			async (error: unknown) => {
 				await kill();
+				fs.rmSync(settings.dataDir, { recursive: true, force: true });
 				throw error;
 			}
 		);
