@@ -8,9 +8,11 @@ RUN npm run build
 
 FROM node:20-alpine
 WORKDIR /app
+# The server's runtime packages (sirv serves the files); no dev tools, no install scripts.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts
 COPY --from=build /app/build ./build
 COPY scripts ./scripts
-COPY package.json ./
 ENV SWITCHBOARD_HOST=0.0.0.0
 EXPOSE 4280
 CMD ["node", "scripts/serve.js"]
