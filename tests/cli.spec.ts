@@ -200,6 +200,55 @@ describe('switchboard agents and tail', () => {
 	});
 });
 
+describe('terminal safety', () => {
+	// What a hostile agent puts in its name and messages: retitle the terminal, clear it, reorder text.
+	const TITLE = '\u001b]0;pwned\u0007';
+	const CLEAR = '\u001b[2J';
+	const BIDI = '\u202e';
+	const C1 = '\u009b';
+	const raw = (text: string) => [TITLE, CLEAR, BIDI, C1, '\u001b'].some((c) => text.includes(c));
+
+	it('tail and agents print no control sequence from the bus, in text or --json, and say what was there', async () => {
+		const marker = unique();
+		const hostile = `evil-${marker}${TITLE}${CLEAR}`;
+		const tail = switchboard(['tail', 'orchestrator.broadcast.>']);
+		const json = switchboard(['tail', 'orchestrator.broadcast.>', '--json']);
+		await until(
+			() => tail.run.stderr.includes('Following') && json.run.stderr.includes('Following'),
+			'tails to start',
+			15_000
+		);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		observer.publish(
+			'orchestrator.broadcast.heartbeat',
+			JSON.stringify(
+				seedHeartbeat({
+					from_agent: hostile,
+					timestamp: new Date().toISOString().replace('Z', ''),
+					content: { status: 'alive', name: `Mallory ${BIDI}${C1}`, note: `${TITLE}${CLEAR}` }
+				})
+			)
+		);
+		await until(
+			() => tail.run.stdout.includes(marker) && json.run.stdout.includes(marker),
+			'the hostile line',
+			10_000
+		);
+		const agents = await switchboard(['agents']).done;
+		tail.stop();
+		json.stop();
+		await Promise.all([tail.done, json.done]);
+
+		for (const out of [tail.run.stdout, json.run.stdout, agents.stdout]) expect(raw(out)).toBe(false);
+		expect(tail.run.stdout).toContain(`evil-${marker}\\u{1b}]0;pwned\\u{7}\\u{1b}[2J`);
+		expect(agents.stdout).toContain(`evil-${marker}`);
+		// The JSON is still the same JSON: a parser reads back exactly what was sent.
+		const line = json.run.stdout.split('\n').find((l) => l.includes(marker))!;
+		expect(JSON.parse(line).body.from_agent).toBe(hostile);
+		expect(line).toContain('\\u202e');
+	});
+});
+
 describe('switchboard --help', () => {
 	it('explains every command, with examples', async () => {
 		for (const command of ['ask', 'agents', 'tail', 'send', 'broadcast', 'request', 'demo', 'mcp']) {

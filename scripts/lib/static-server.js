@@ -65,7 +65,9 @@ export function serveApp({ dir, port, host }) {
 			response.writeHead(405, { allow: 'GET, HEAD' }).end('Only GET and HEAD.');
 			return;
 		}
-		files(request, response, () => response.writeHead(404).end('Not found.'));
+		files(request, response, () => {
+			response.writeHead(404).end('Not found.');
+		});
 	});
 	// A client that sends garbage or hangs up must not take the server down with it.
 	server.on('clientError', (_error, socket) => socket.destroy());

@@ -1,6 +1,29 @@
-/** Terminal output: colour only on a terminal, and never when NO_COLOR is set. */
+/**
+ * Terminal output: colour only on a terminal, and never when NO_COLOR is set. Whatever is painted
+ * is bus data or built from it, so its control characters are written out first (an agent's name
+ * must not retitle or clear a person's terminal); the only escape sequences are our own colours.
+ */
+import { visibleControls } from '../lib/protocol';
+
 const useColour = process.stdout.isTTY && !process.env.NO_COLOR;
-const paint = (code: number) => (text: string) => (useColour ? `\u001b[${code}m${text}\u001b[0m` : text);
+const paint = (code: number) => (text: string) => {
+	const safe = visibleControls(text);
+	return useColour ? `\u001b[${code}m${safe}\u001b[0m` : safe;
+};
+
+/** Bus data printed without colour: control characters written out. */
+export const plain = (text: string) => visibleControls(text);
+
+/**
+ * JSON for a terminal or a pipe: JSON.stringify escapes C0 controls but passes C1 controls and
+ * bidi overrides through; these are written as \uXXXX escapes too (the same JSON to any parser).
+ */
+export function safeJson(value: unknown, indent?: number): string {
+	return JSON.stringify(value, null, indent).replace(
+		/[\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu,
+		(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+	);
+}
 
 export const colour = {
 	dim: paint(2),

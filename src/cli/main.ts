@@ -10,6 +10,7 @@ import {
 	MESSAGE_TYPES,
 	TRAFFIC_SUBJECTS,
 	decode,
+	visibleControls,
 	isMessageType,
 	makeAgentId,
 	summarize,
@@ -44,7 +45,7 @@ import {
 	SwitchboardAgent,
 	type AgentOptions
 } from '../sdk';
-import { colour, parseDuration, progress, UsageError } from './format';
+import { colour, parseDuration, plain, progress, safeJson, UsageError } from './format';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 3, rejected: 4, noHuman: 5 } as const;
 
@@ -290,14 +291,13 @@ async function askCommand(values: Values, positionals: string[]): Promise<number
 			progress(`Answered by ${result.by.name}.`);
 			process.stdout.write(
 				values.json
-					? `${JSON.stringify(result.envelope ?? result, null, 2)}\n`
-					: `${result.choice ?? result.answer}\n`
+					? `${safeJson(result.envelope ?? result, 2)}\n`
+					: `${visibleControls(result.choice ?? result.answer, true)}\n`
 			);
 			return EXIT.ok;
 		} catch (error) {
 			if (error instanceof AnswerRejectedError) {
-				if (values.json)
-					process.stdout.write(`${JSON.stringify(error.result.envelope ?? error.result, null, 2)}\n`);
+				if (values.json) process.stdout.write(`${safeJson(error.result.envelope ?? error.result, 2)}\n`);
 				process.stderr.write(`${colour.red(error.message)}\n`);
 				return EXIT.rejected;
 			}
@@ -324,7 +324,7 @@ function rosterLines(roster: Roster, state: string | undefined): string[] {
 		const extra = [a.kind, a.team ? `team ${a.team}` : '', a.workStream ? `work stream ${a.workStream}` : '']
 			.filter(Boolean)
 			.join(', ');
-		return `${paintState[s](s.padEnd(7))} ${colour.bold(a.name)} ${colour.dim(a.id)}  ${extra}  ${colour.dim(`seen ${sinceText(a.lastSeen, now)}`)}`;
+		return `${paintState[s](s.padEnd(7))} ${colour.bold(a.name)} ${colour.dim(a.id)}  ${plain(extra)}  ${colour.dim(`seen ${sinceText(a.lastSeen, now)}`)}`;
 	});
 }
 
@@ -341,7 +341,7 @@ async function agentsCommand(values: Values): Promise<number> {
 					...a,
 					state: agentState(a, now)
 				}));
-				process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+				process.stdout.write(`${safeJson(list, 2)}\n`);
 			} else {
 				if (values.watch && process.stdout.isTTY) process.stdout.write('\u001b[2J\u001b[H');
 				process.stdout.write(`${rosterLines(roster, state).join('\n')}\n`);
@@ -381,13 +381,15 @@ async function tailCommand(values: Values, positionals: string[]): Promise<numbe
 					if (values.from && s.from !== values.from) return;
 					if (values.json) {
 						process.stdout.write(
-							`${JSON.stringify({ subject: msg.subject, valid: s.valid, problem: s.problem, type: s.type, from: s.from, to: s.to, body: decoded.ok ? (decoded.dialect === 'seed' ? decoded.envelope : decoded.payload.value) : s.preview })}\n`
+							`${safeJson({ subject: msg.subject, valid: s.valid, problem: s.problem, type: s.type, from: s.from, to: s.to, body: decoded.ok ? (decoded.dialect === 'seed' ? decoded.envelope : decoded.payload.value) : s.preview })}\n`
 						);
 						return;
 					}
 					const time = new Date().toTimeString().slice(0, 8);
-					const head = `${colour.dim(time)} ${s.valid ? colour.cyan(s.type) : colour.red(`${s.type} INVALID`)} ${colour.bold(s.from ?? '?')} → ${s.to ?? '?'} ${colour.dim(msg.subject)}`;
-					process.stdout.write(`${head}\n    ${s.problem ? `${colour.red(s.problem)} ` : ''}${s.preview}\n`);
+					const head = `${colour.dim(time)} ${s.valid ? colour.cyan(s.type) : colour.red(`${s.type} INVALID`)} ${colour.bold(s.from ?? '?')} → ${plain(s.to ?? '?')} ${colour.dim(msg.subject)}`;
+					process.stdout.write(
+						`${head}\n    ${s.problem ? `${colour.red(s.problem)} ` : ''}${plain(s.preview)}\n`
+					);
 				}
 			});
 		}
@@ -412,7 +414,7 @@ async function publishCommand(
 			else {
 				const timeout = values.timeout ? parseDuration(values.timeout as string) : 5_000;
 				const reply: AgentMessage = await agent.request(first, type, parseContent(third), timeout);
-				process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
+				process.stdout.write(`${safeJson(reply, 2)}\n`);
 				return EXIT.ok;
 			}
 		}
@@ -453,9 +455,8 @@ async function setupCommand(values: Values): Promise<number> {
 		}
 		if (values.json)
 			process.stdout.write(
-				`${JSON.stringify(
+				`${safeJson(
 					reports.map((r) => ({ stream: r.spec.stream, outcome: r.outcome, details: r.details })),
-					null,
 					2
 				)}\n`
 			);

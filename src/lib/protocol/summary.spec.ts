@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decode } from './decode';
 import { jsonBytes, seedQuestion, seedStatusUpdate, voltaQuery } from './fixtures';
-import { previewText, summarize } from './summary';
+import { previewText, summarize, visibleControls } from './summary';
 
 const summaryOf = (subject: string, data: Uint8Array) =>
 	summarize(decode(subject, data), () => new TextDecoder().decode(data));
@@ -52,5 +52,14 @@ describe('previewText', () => {
 		expect(previewText('a\n\n b\tc')).toBe('a b c');
 		expect(previewText('abc\u202Eevil')).toBe('abc\\u{202e}evil');
 		expect(previewText('x'.repeat(500), 10)).toBe('xxxxxxxxx…');
+	});
+});
+
+describe('visibleControls', () => {
+	it('writes out every control, invisible and bidi character, keeping line breaks only when asked', () => {
+		expect(visibleControls('a\u001b]0;x\u0007b\u202ec\u009bd')).toBe('a\\u{1b}]0;x\\u{7}b\\u{202e}c\\u{9b}d');
+		expect(visibleControls('yes\nno')).toBe('yes\\u{a}no');
+		expect(visibleControls('yes\nno', true)).toBe('yes\nno');
+		expect(visibleControls('Grüße, 世界 🙂')).toBe('Grüße, 世界 🙂');
 	});
 });

@@ -24,6 +24,18 @@ const INVISIBLE =
 	/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
 /* eslint-enable no-control-regex */
 
+/**
+ * Text with every control, invisible and bidi character written out (`\u{1b}`, `\u{202e}`), so a
+ * terminal or a page shows what it holds and nothing in it can act: no escape sequence retitling or
+ * clearing a terminal, no bidi override reordering what a person reads. Line breaks stay when
+ * `keepLines` is set.
+ */
+export function visibleControls(text: string, keepLines = false): string {
+	return text.replace(INVISIBLE, (c) =>
+		keepLines && c === '\n' ? c : `\\u{${c.codePointAt(0)!.toString(16)}}`
+	);
+}
+
 /** A single line of at most `max` characters, with invisible control characters made visible. */
 export function previewText(text: string, max = PREVIEW_LENGTH): string {
 	const head = text.length > max * 4 ? text.slice(0, max * 4) : text;
