@@ -22,6 +22,9 @@ const PREVIEW_LENGTH = 160;
 /* eslint-disable no-control-regex -- these are exactly what we look for */
 const INVISIBLE =
 	/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
+/** The same, and line feeds: a single-line field must not start a fake line of its own. */
+const INVISIBLE_OR_NEWLINE =
+	/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
 /* eslint-enable no-control-regex */
 
 /**
@@ -31,8 +34,9 @@ const INVISIBLE =
  * `keepLines` is set.
  */
 export function visibleControls(text: string, keepLines = false): string {
-	return text.replace(INVISIBLE, (c) =>
-		keepLines && c === '\n' ? c : `\\u{${c.codePointAt(0)!.toString(16)}}`
+	return text.replace(
+		keepLines ? INVISIBLE : INVISIBLE_OR_NEWLINE,
+		(c) => `\\u{${c.codePointAt(0)!.toString(16)}}`
 	);
 }
 
