@@ -48,6 +48,23 @@ function switchboard(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('switchboard ask', () => {
+	it('waits as long as asked: --timeout 600h and --deadline +40d do not time out at once', async () => {
+		for (const wait of [
+			['--timeout', '600h'],
+			['--deadline', new Date(Date.now() + 40 * 86_400_000).toISOString()]
+		]) {
+			const question = `Keep the logs? ${unique()}`;
+			const cli = switchboard(['ask', question, ...wait]);
+			const item = await human.waitFor(question, 15_000);
+			await until(() => cli.run.stderr.includes('Waiting for an answer'), 'the ask to wait', 10_000);
+			expect(cli.run.code).toBeNull();
+			await human.inbox.answer(item, { text: 'yes' });
+			const { code, stdout } = await cli.done;
+			expect(code).toBe(0);
+			expect(stdout).toBe('yes\n');
+		}
+	});
+
 	it('waits for a human, prints the answer on stdout and exits 0; progress goes to stderr', async () => {
 		const question = `Deploy build ${unique()}?`;
 		const cli = switchboard(['ask', question, '--options', 'yes,no', '--name', 'deploy-bot']);

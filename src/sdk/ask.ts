@@ -38,6 +38,7 @@ import {
 	QuestionTooLargeError,
 	SwitchboardError
 } from './errors';
+import { afterDelay } from './timers';
 
 export interface AskOptions {
 	/** One-click answers offered to the human. */
@@ -286,13 +287,8 @@ export async function ask(
 					)
 				)
 			);
-		if (timeoutMs !== undefined) {
-			const timer = setTimeout(
-				() => reject(new AskTimeoutError(questionId, timeoutMs)),
-				Math.max(0, timeoutMs)
-			);
-			stops.push(() => clearTimeout(timer));
-		}
+		if (timeoutMs !== undefined)
+			stops.push(afterDelay(timeoutMs, () => reject(new AskTimeoutError(questionId, timeoutMs))));
 		if (options.signal) {
 			const onAbort = () => reject(options.signal!.reason ?? new Error('The question was abandoned.'));
 			options.signal.addEventListener('abort', onAbort, { once: true });
