@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedReceiverAccepts, seedHeartbeat } from '../src/lib/protocol/fixtures';
 import { record, until } from './helpers/bus';
 import { openHumanConsole, type HumanConsole } from './helpers/human';
-import { startTestServer } from './helpers/nats-server';
+import { freeSettings, startTestServer } from './helpers/nats-server';
+import { findNatsServer, startNatsServer } from '../scripts/lib/nats-server.js';
+import { provisionAsAdmin } from '../scripts/lib/provision.js';
+import { adminPassword } from '../scripts/lib/settings.js';
+import fs from 'node:fs';
 
 const natsUrl = inject('natsUrl');
 const wsUrl = inject('wsUrl');
@@ -48,6 +52,36 @@ function switchboard(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('switchboard ask', () => {
+	it('started while the server is down, waits for it, asks once it is up, and prints the answer', async () => {
+		const settings = await freeSettings();
+		const question = `Deploy after the restart? ${unique()}`;
+		const cli = switchboard(['ask', question], { NATS_URL: `nats://127.0.0.1:${settings.natsPort}` });
+		await until(() => cli.run.stderr.includes('waiting for it'), 'the ask to wait for the server', 15_000);
+		expect(cli.run.code).toBeNull();
+
+		// The server comes up as npm start brings it: started, then provisioned.
+		const server = await startNatsServer({ binary: findNatsServer()!, settings });
+		try {
+			await provisionAsAdmin({
+				servers: [`nats://127.0.0.1:${settings.natsPort}`],
+				password: adminPassword(settings)
+			});
+			const grace = await openHumanConsole(`ws://127.0.0.1:${settings.wsPort}`, 'Grace');
+			try {
+				await grace.answer(question, { text: 'go' });
+				const { code, stdout } = await cli.done;
+				expect(code).toBe(0);
+				expect(stdout).toBe('go\n');
+			} finally {
+				await grace.close();
+			}
+		} finally {
+			cli.stop();
+			await server.stop();
+			fs.rmSync(settings.dataDir, { recursive: true, force: true });
+		}
+	}, 40_000);
+
 	it('waits as long as asked: --timeout 600h and --deadline +40d do not time out at once', async () => {
 		for (const wait of [
 			['--timeout', '600h'],
@@ -109,8 +143,8 @@ describe('switchboard ask', () => {
 		expect(declined.stdout).toBe('');
 	});
 
-	it('says which server it could not reach and exits 1', async () => {
-		const { code, stderr } = await switchboard(['ask', 'x'], { NATS_URL: 'nats://127.0.0.1:1' }).done;
+	it('says which server it could not reach and exits 1 (ask waits for it instead: above)', async () => {
+		const { code, stderr } = await switchboard(['agents'], { NATS_URL: 'nats://127.0.0.1:1' }).done;
 		expect(code).toBe(1);
 		expect(stderr).toContain('Could not reach a NATS server at nats://127.0.0.1:1');
 	});

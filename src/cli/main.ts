@@ -229,9 +229,10 @@ function messageType(text: string | undefined): MessageType {
 async function withAgent<T>(
 	values: Values,
 	presence: boolean,
-	run: (agent: SwitchboardAgent) => Promise<T>
+	run: (agent: SwitchboardAgent) => Promise<T>,
+	extra: Partial<AgentOptions> = {}
 ): Promise<T> {
-	const agent = await SwitchboardAgent.connect(agentOptions(values, presence));
+	const agent = await SwitchboardAgent.connect({ ...agentOptions(values, presence), ...extra });
 	const stop = () => void agent.close().finally(() => process.exit(EXIT.ok));
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
@@ -253,65 +254,75 @@ async function askCommand(values: Values, positionals: string[]): Promise<number
 	const deadline = values.deadline ? new Date(values.deadline as string) : undefined;
 	if (deadline && Number.isNaN(deadline.getTime()))
 		throw new UsageError('--deadline is an ISO 8601 time, like 2026-11-21T18:00:00Z.');
-	return withAgent(values, true, async (agent) => {
-		progress(`Connected as ${agent.identity.id}.`);
-		try {
-			const result = await agent.ask(question, {
-				options: values.options
-					? String(values.options)
-							.split(',')
-							.map((o) => o.trim())
-							.filter(Boolean)
-					: undefined,
-				fields: values.fields ? (parseContent(values.fields as string) as never) : undefined,
-				urgency: urgency as 'low' | 'medium' | 'high' | undefined,
-				context: values.context as string | undefined,
-				to: values.to as string | undefined,
-				team: values.team as string | undefined,
-				id: values.id as string | undefined,
-				deadline,
-				timeoutMs: values.timeout ? parseDuration(values.timeout as string) : undefined,
-				requireHuman: Boolean(values['require-human']),
-				onProgress: (event) => {
-					if (event.type === 'humans') {
-						progress(
-							event.online.length > 0
-								? `${event.online.length} ${event.online.length === 1 ? 'person' : 'people'} online: ${event.online.map((h) => h.name).join(', ')}`
-								: 'Nobody is online right now: the question waits in the inbox until someone answers.'
-						);
-					} else if (event.type === 'asked')
-						progress(`Asked (question id ${event.questionId}). Waiting for an answer…`);
-					else if (event.type === 'resumed')
-						progress(`Already asked (question id ${event.questionId}). Waiting for the answer…`);
-					else if (event.type === 'claimed') progress(`${event.by.name} is on it.`);
-					else if (event.type === 'ignored') progress(`Ignored ${event.reason}.`);
-					else progress('Released: waiting for someone else.');
+	const waiting = {
+		waitForServer: true,
+		onWaitingForServer: (servers: string[]) =>
+			progress(`No NATS server answers at ${servers.join(', ')} yet: waiting for it (Ctrl-C to stop)…`)
+	};
+	return withAgent(
+		values,
+		true,
+		async (agent) => {
+			progress(`Connected as ${agent.identity.id}.`);
+			try {
+				const result = await agent.ask(question, {
+					options: values.options
+						? String(values.options)
+								.split(',')
+								.map((o) => o.trim())
+								.filter(Boolean)
+						: undefined,
+					fields: values.fields ? (parseContent(values.fields as string) as never) : undefined,
+					urgency: urgency as 'low' | 'medium' | 'high' | undefined,
+					context: values.context as string | undefined,
+					to: values.to as string | undefined,
+					team: values.team as string | undefined,
+					id: values.id as string | undefined,
+					deadline,
+					timeoutMs: values.timeout ? parseDuration(values.timeout as string) : undefined,
+					requireHuman: Boolean(values['require-human']),
+					onProgress: (event) => {
+						if (event.type === 'humans') {
+							progress(
+								event.online.length > 0
+									? `${event.online.length} ${event.online.length === 1 ? 'person' : 'people'} online: ${event.online.map((h) => h.name).join(', ')}`
+									: 'Nobody is online right now: the question waits in the inbox until someone answers.'
+							);
+						} else if (event.type === 'asked')
+							progress(`Asked (question id ${event.questionId}). Waiting for an answer…`);
+						else if (event.type === 'resumed')
+							progress(`Already asked (question id ${event.questionId}). Waiting for the answer…`);
+						else if (event.type === 'claimed') progress(`${event.by.name} is on it.`);
+						else if (event.type === 'ignored') progress(`Ignored ${event.reason}.`);
+						else progress('Released: waiting for someone else.');
+					}
+				});
+				progress(`Answered by ${result.by.name}.`);
+				process.stdout.write(
+					values.json
+						? `${safeJson(result.envelope ?? result, 2)}\n`
+						: `${visibleControls(result.choice ?? result.answer, true)}\n`
+				);
+				return EXIT.ok;
+			} catch (error) {
+				if (error instanceof AnswerRejectedError) {
+					if (values.json) process.stdout.write(`${safeJson(error.result.envelope ?? error.result, 2)}\n`);
+					process.stderr.write(`${colour.red(error.message)}\n`);
+					return EXIT.rejected;
 				}
-			});
-			progress(`Answered by ${result.by.name}.`);
-			process.stdout.write(
-				values.json
-					? `${safeJson(result.envelope ?? result, 2)}\n`
-					: `${visibleControls(result.choice ?? result.answer, true)}\n`
-			);
-			return EXIT.ok;
-		} catch (error) {
-			if (error instanceof AnswerRejectedError) {
-				if (values.json) process.stdout.write(`${safeJson(error.result.envelope ?? error.result, 2)}\n`);
-				process.stderr.write(`${colour.red(error.message)}\n`);
-				return EXIT.rejected;
+				if (error instanceof AskTimeoutError) {
+					process.stderr.write(`${colour.yellow(error.message)}\n`);
+					return EXIT.timeout;
+				}
+				if (error instanceof NoHumanOnlineError) {
+					process.stderr.write(`${colour.yellow(error.message)}\n`);
+					return EXIT.noHuman;
+				}
+				throw error;
 			}
-			if (error instanceof AskTimeoutError) {
-				process.stderr.write(`${colour.yellow(error.message)}\n`);
-				return EXIT.timeout;
-			}
-			if (error instanceof NoHumanOnlineError) {
-				process.stderr.write(`${colour.yellow(error.message)}\n`);
-				return EXIT.noHuman;
-			}
-			throw error;
-		}
-	});
+		},
+		waiting
+	);
 }
 
 function rosterLines(roster: Roster, state: string | undefined): string[] {

@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import {
+	AuthorizationError,
+	UserAuthenticationExpiredError,
 	credsAuthenticator,
 	wsconnect,
 	type ConnectionOptions,
@@ -46,6 +48,10 @@ export interface AgentOptions {
 	credsFile?: string;
 	/** Announce, heartbeat and answer pings (default true). Observers such as `tail` turn it off. */
 	presence?: boolean;
+	/** When the server cannot be reached, wait for it to come up instead of failing (`ask` does). */
+	waitForServer?: boolean;
+	/** Called once when the first connect failed and the agent starts waiting for the server. */
+	onWaitingForServer?: (servers: string[]) => void;
 }
 
 export function serversFrom(value: string | string[] | undefined, env = process.env): string[] {
@@ -72,12 +78,19 @@ async function open(servers: string[], options: AgentOptions, name: string): Pro
 			`${servers.join(', ')} is a WebSocket URL, and this Node has no WebSocket (Node 22 has one; on Node 20 run node --experimental-websocket). Or use the server's nats:// client URL.`
 		);
 	}
+	const connectTo = (options: ConnectionOptions) => (web ? wsconnect(options) : connect(options));
 	try {
-		return web ? await wsconnect(connection) : await connect(connection);
+		return await connectTo(connection);
 	} catch (error) {
+		const refused = error instanceof AuthorizationError || error instanceof UserAuthenticationExpiredError;
+		if (!refused && options.waitForServer) {
+			// The server is not up yet: wait for it (a person's question should not be lost to a restart).
+			options.onWaitingForServer?.(servers);
+			return await connectTo({ ...connection, waitOnFirstConnect: true });
+		}
 		const detail = error instanceof Error ? error.message : String(error);
 		throw new ConnectError(
-			/authoriz|authentic/iu.test(detail)
+			refused
 				? `The server at ${servers.join(', ')} refused the credentials (${detail}): check NATS_USER/NATS_PASSWORD, NATS_TOKEN or NATS_CREDS.`
 				: `Could not reach a NATS server at ${servers.join(', ')} (${detail}). Check that it runs (npm start starts one) and that NATS_URL or --server points at its client port.`,
 			{ cause: error }

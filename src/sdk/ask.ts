@@ -14,7 +14,7 @@ import {
 	watchAnswers,
 	watchClaims
 } from '../lib/agents/inbox-store';
-import { QUESTION_LIMIT } from '../lib/storage';
+import { QUESTION_LIMIT, StorageError } from '../lib/storage';
 import {
 	AnswerContentSchema,
 	FieldsSchema,
@@ -151,6 +151,27 @@ async function keptEnvelope(
 	return null;
 }
 
+/** How long an asker waits for a server that has none of the inbox's storage yet to be provisioned. */
+const PROVISIONING_WAIT_MS = 15_000;
+
+/**
+ * Opens the inbox's storage. A server with none of it may be one `npm start` has just started and is
+ * provisioning: an asker that waited for the server can connect in that moment. It waits a little
+ * for that, and then says, in the StorageError, what to run.
+ */
+async function openInboxWhenProvisioned(nc: NatsConnection) {
+	const deadline = Date.now() + PROVISIONING_WAIT_MS;
+	for (;;) {
+		try {
+			return await openInbox(nc);
+		} catch (error) {
+			const nothingYet = error instanceof StorageError && error.reports.every((r) => r.outcome === 'missing');
+			if (!nothingYet || Date.now() > deadline) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+	}
+}
+
 export async function ask(
 	context: AskContext,
 	question: string,
@@ -161,7 +182,7 @@ export async function ask(
 		const fields = FieldsSchema.safeParse(options.fields);
 		if (!fields.success) throw new TypeError(`fields: ${describeIssues(fields.error, options.fields)}`);
 	}
-	const store = await openInbox(nc);
+	const store = await openInboxWhenProvisioned(nc);
 	const questionId = options.id ?? newCorrelationId(identity.id);
 	const key = questionKey(questionId);
 	const answerSubject = seedSubjects.direct(identity.id, 'answer');
