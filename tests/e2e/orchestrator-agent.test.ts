@@ -38,6 +38,8 @@ test('an agent whose request() gave up after the seed’s 5 s: the card says so,
 	await expect(card).toContainText(`${coderId} stopped waiting for the reply at`);
 	await expect(card).toContainText(`the answer will go to orchestrator.agent.${coderId}.answer`);
 
+	// Cards far down a busy inbox get their answer form when scrolled to, as a person would.
+	await card.scrollIntoViewIfNeeded();
 	await card.getByRole('button', { name: 'no' }).click();
 	await expect(card).toHaveCount(0);
 	const handled = await coder.next('handled');

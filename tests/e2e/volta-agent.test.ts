@@ -75,6 +75,8 @@ test('a person starts a conversation in Voltaâ€™s format, and answers the agentâ
 	const card = page
 		.getByRole('list', { name: 'Open questions' })
 		.getByRole('article', { name: `${volta.id} asks` });
+	// Cards far down a busy inbox get their answer form when scrolled to, as a person would.
+	await card.scrollIntoViewIfNeeded();
 	await card.getByLabel(`Your answer to ${volta.id}`).fill('Approved, ship it');
 	await card.getByRole('button', { name: 'Send answer' }).click();
 	await expect.poll(() => volta.received.filter((m) => m.type === 'response').length).toBe(1);
