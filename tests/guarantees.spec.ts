@@ -346,6 +346,43 @@ describe('a flood on the inbox subjects', () => {
 		for (const text of before) await grace.waitFor(text);
 	}, 120_000);
 
+	it('on a claims bucket a raw client filled, an ask fails in words instead of silently never asking', async () => {
+		const server = await startTestServer();
+		cleanups.push(() => server.stop());
+		const rogue = await connect({ servers: server.natsUrl });
+		cleanups.push(() => rogue.close());
+		const js = jetstream(rogue);
+		// Large junk until it no longer fits, then smaller and smaller, until nothing more fits at all.
+		let kept = 0;
+		for (const size of [4000, 400, 40, 1]) {
+			const junk = new Uint8Array(size).fill(0x7a);
+			for (let refused = false; !refused && kept < 20_000;) {
+				refused = await js.publish(`$KV.switchboard_claims.junk-${kept}`, junk).then(
+					() => false,
+					() => true
+				);
+				if (!refused) kept++;
+			}
+		}
+		expect(kept).toBeGreaterThan(1_000);
+		const questions: string[] = [];
+		rogue.subscribe('orchestrator.broadcast.question', {
+			callback: (_e, m) => {
+				questions.push(m.string());
+			}
+		});
+		await rogue.flush();
+		const asker = await connectAgent({ servers: server.natsUrl, name: 'blocked' });
+		cleanups.push(() => asker.close());
+		const error = await asker.ask('Anyone there?', { timeoutMs: 5_000 }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toMatch(
+			/would not keep the mark that this question was asked .*so it was not asked/u
+		);
+		await rogue.flush();
+		expect(questions).toEqual([]);
+	}, 60_000);
+
 	it('refuses a question bigger than the inbox keeps, in words, and leaves nothing behind', async () => {
 		const server = await startTestServer();
 		cleanups.push(() => server.stop());

@@ -129,16 +129,26 @@ export async function recordAnswer(nc: NatsConnection, key: string, record: Answ
 	}
 }
 
-/** Marks that a question was published, so an asker that restarts does not ask it twice. */
+/**
+ * Marks that a question was published, so an asker that restarts does not ask it twice: true when
+ * this asker marked it, false when it was marked before. Any other refusal (a bucket a flood filled)
+ * throws in words: taking it for "already asked" would leave the question unasked and the asker
+ * waiting forever.
+ */
 export async function markAsked(store: InboxStore, key: string, questionId: string): Promise<boolean> {
+	const { JetStreamApiError } = await loadJetStream();
 	try {
 		await store.claims.create(
 			`${key}.asked`,
 			json({ question_id: questionId, at: new Date().toISOString() })
 		);
 		return true;
-	} catch {
-		return false;
+	} catch (error) {
+		if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) return false;
+		throw new Error(
+			`The server would not keep the mark that this question was asked (${error instanceof Error ? error.message : String(error)}), so it was not asked. Ask the server's admin to run \`npx switchboard setup --check\`.`,
+			{ cause: error }
+		);
 	}
 }
 

@@ -159,7 +159,11 @@ export async function provisionStorage(nc: NatsConnection): Promise<StorageRepor
 			});
 		}
 	}
-	const copied = await copyLegacyAnswers(nc).catch(() => null);
+	const copied = await copyLegacyAnswers(nc).catch((error: unknown): StorageReport => ({
+		spec: ANSWERS_SPEC,
+		outcome: 'failed',
+		details: [`the answers in the old bucket ${LEGACY_INBOX_BUCKET} could not be copied: ${message(error)}`]
+	}));
 	if (copied) reports.push(copied);
 	return reports;
 }
