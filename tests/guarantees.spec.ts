@@ -120,6 +120,23 @@ describe.each(buses)('on %s', (_name, start) => {
 		expect((await ada.waitFor(text)).kind).toBe('blocker');
 	});
 
+	it('two agents that choose the same question id ask two questions, each answered on its own', async () => {
+		const ada = await human('Ada');
+		const first = await agent('builder');
+		const second = await agent('deployer');
+		const id = `req-${unique()}`;
+		const firstAsked = first.ask(`Which region for ${id}?`, { id });
+		await ada.answer(`Which region for ${id}?`, { text: 'eu-west-1' });
+		expect(await firstAsked).toMatchObject({ answer: 'eu-west-1', by: { name: 'Ada' } });
+
+		// The same id from another agent is a new question, not the first one's answer.
+		const secondAsked = second.ask(`Roll back ${id}?`, { id });
+		const item = await ada.waitFor(`Roll back ${id}?`);
+		expect(item.from).toBe(second.identity.id);
+		await ada.answer(`Roll back ${id}?`, { text: 'no, fix forward' });
+		expect(await secondAsked).toMatchObject({ answer: 'no, fix forward', by: { name: 'Ada' } });
+	});
+
 	it('keeps the first answer whatever a raw client or a second person does', async () => {
 		const ada = await human('Ada');
 		const grace = await human('Grace');
@@ -130,7 +147,7 @@ describe.each(buses)('on %s', (_name, start) => {
 		const result = await asked;
 		expect(result).toMatchObject({ answer: 'yes', by: { name: 'Ada' } });
 
-		const key = questionKey(id);
+		const key = questionKey(asker.identity.id, id);
 		const js = jetstream(rogue);
 		const jsm: JetStreamManager = await jetstreamManager(rogue);
 		const forged: AnswerRecord = {
@@ -201,7 +218,10 @@ describe.each(buses)('on %s', (_name, start) => {
 			() => late.inbox.answers.get(key)?.by.name === 'Ada',
 			'the late console to show Ada’s answer'
 		);
-		expect((await (await agent('deployer')).ask(`Deploy build ${id}?`, { id })).answer).toBe('yes');
+		// The same asker (its id), restarted, resumes its question and takes the recorded answer.
+		const restarted = await connectAgent({ servers: bus.natsUrls, name: 'deployer', id: asker.identity.id });
+		cleanups.push(() => restarted.close());
+		expect((await restarted.ask(`Deploy build ${id}?`, { id })).answer).toBe('yes');
 	});
 });
 

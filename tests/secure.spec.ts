@@ -127,7 +127,7 @@ describe('nats/secure.conf and Switchboard’s storage', () => {
 		const ada = await person();
 		const agent = await coder();
 		try {
-			const key = questionKey(`secure-${Date.now()}`);
+			const key = questionKey('coder-1', `secure-${Date.now()}`);
 			const js = jetstream(ada);
 			await js.publish(answerSubject(key), JSON.stringify({ first: true }), {
 				expect: { lastSubjectSequence: 0 }
@@ -136,7 +136,7 @@ describe('nats/secure.conf and Switchboard’s storage', () => {
 				/maximum messages per subject/u
 			);
 			expect(
-				await refused(() => jetstream(agent).publish(answerSubject(questionKey('other')), '{}'))
+				await refused(() => jetstream(agent).publish(answerSubject(questionKey('coder-1', 'other')), '{}'))
 			).toMatch(/Permissions Violation|no responders/iu);
 			const kept = await (
 				await jetstreamManager(ada)

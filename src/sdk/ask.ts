@@ -52,7 +52,10 @@ export interface AskOptions {
 	/** Ask one agent or person directly, or a team; by default everyone. */
 	to?: string;
 	team?: string;
-	/** An idempotency key: ask again with the same id (say, after a restart) to keep waiting. */
+	/**
+	 * An idempotency key: the same agent (same agent id) asking again with the same id, say after a
+	 * restart, keeps waiting for the same question. Another agent's question with this id is its own.
+	 */
 	id?: string;
 	/** Give up after this long (the question stays in the inbox). Default: until the deadline, else forever. */
 	timeoutMs?: number;
@@ -184,7 +187,7 @@ export async function ask(
 	}
 	const store = await openInboxWhenProvisioned(nc);
 	const questionId = options.id ?? newCorrelationId(identity.id);
-	const key = questionKey(questionId);
+	const key = questionKey(identity.id, questionId);
 	const answerSubject = seedSubjects.direct(identity.id, 'answer');
 	const settle = (result: AskResult) => {
 		if (result.decision === 'reject') throw new AnswerRejectedError(result);

@@ -97,7 +97,8 @@ const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
 export function answerRecordFrom(key: string, data: Uint8Array): AnswerRecord | null {
 	const body = parseJson(data);
 	const parsed = body.ok ? AnswerRecordSchema.safeParse(body.value) : null;
-	if (!parsed?.success || questionKey(parsed.data.question_id) !== key) return null;
+	if (!parsed?.success || questionKey(parsed.data.question.from, parsed.data.question_id) !== key)
+		return null;
 	return parsed.data;
 }
 

@@ -118,7 +118,7 @@ export function itemFromMessage(
 		const id = seedQuestionId(envelope);
 		const base = {
 			id,
-			key: questionKey(id),
+			key: questionKey(envelope.from_agent, id),
 			from: envelope.from_agent,
 			subject,
 			reply,
@@ -176,7 +176,7 @@ export function itemFromMessage(
 	const urgency = metadata.urgency;
 	return {
 		id,
-		key: questionKey(id),
+		key: questionKey(message.from, id),
 		kind: 'query',
 		from: message.from,
 		subject,

@@ -32,9 +32,15 @@ describe('question ids', () => {
 	});
 
 	it('makes stable KV keys of any id', () => {
-		expect(questionKey('parser-dev-001-1733409000.123456')).toMatch(/^q_[0-9a-f]{16}$/);
-		expect(questionKey('a')).toBe(questionKey('a'));
-		expect(questionKey('a')).not.toBe(questionKey('b'));
+		expect(questionKey('parser-dev-001', 'parser-dev-001-1733409000.123456')).toMatch(/^q_[0-9a-f]{16}$/);
+		expect(questionKey('ada', 'a')).toBe(questionKey('ada', 'a'));
+		expect(questionKey('ada', 'a')).not.toBe(questionKey('ada', 'b'));
+	});
+
+	it('keys a question by its asker too: two agents that both choose request_id "req-1" ask two questions', () => {
+		expect(questionKey('volta-a', 'req-1')).not.toBe(questionKey('volta-b', 'req-1'));
+		// The pair is never ambiguous: an agent id holds no newline.
+		expect(questionKey('a', 'b-c')).not.toBe(questionKey('a-b', 'c'));
 	});
 });
 

@@ -49,10 +49,16 @@ export function voltaQuestionId(message: McpMessage): string {
 	return typeof requestId === 'string' && requestId ? requestId : `${message.from}-${message.timestamp}`;
 }
 
-/** FNV-1a, 64 bit: a KV key from any question id (KV keys allow only `[-/_=.a-zA-Z0-9]`). */
-export function questionKey(questionId: string): string {
+/**
+ * The key of one agent's question: FNV-1a, 64 bit, of the asker's id, a newline and the question id
+ * (KV keys and subject tokens allow only `[-/_=.a-zA-Z0-9]`). Question ids are the asker's own
+ * (`request_id: "req-1"`, Volta's `requestId`): two agents may well choose the same one, and each
+ * question is still answered on its own. An agent id is a subject token, so it holds no newline and
+ * the pair is never ambiguous.
+ */
+export function questionKey(asker: string, questionId: string): string {
 	let hash = 0xcbf29ce484222325n;
-	for (const byte of new TextEncoder().encode(questionId)) {
+	for (const byte of new TextEncoder().encode(`${asker}\n${questionId}`)) {
 		hash ^= BigInt(byte);
 		hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
 	}

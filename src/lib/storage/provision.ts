@@ -6,6 +6,7 @@
  */
 import { PermissionViolationError, type NatsConnection } from '@nats-io/nats-core';
 import type { StreamConfig } from '@nats-io/jetstream';
+import { AnswerRecordSchema, parseJson, questionKey } from '../protocol';
 import { loadJetStream } from './read';
 import {
 	ANSWERS_SPEC,
@@ -195,8 +196,10 @@ async function create(nc: NatsConnection, spec: StreamSpec, replicas: number) {
 
 /**
  * Servers set up before answers had their own stream kept them, with claims and "asked" markers, in
- * the KV bucket `switchboard_inbox`. Copies them over once: answers into the write-once stream (a
- * second run is refused per subject, so copying is idempotent), the "asked" markers into the claims bucket (old claims are left behind).
+ * the KV bucket `switchboard_inbox`, under keys made from the question id alone. Copies each valid
+ * answer once into the write-once stream, under the key of its asker and question id (a second run is
+ * refused per subject, so copying is idempotent). Claims and "asked" markers are left behind: they do
+ * not say who asked, and an asker resuming after the upgrade asks once more rather than never.
  */
 async function copyLegacyAnswers(nc: NatsConnection): Promise<StorageReport | null> {
 	if (!(await currentConfig(nc, `KV_${LEGACY_INBOX_BUCKET}`))) return null;
@@ -204,31 +207,28 @@ async function copyLegacyAnswers(nc: NatsConnection): Promise<StorageReport | nu
 	const { jetstream } = await loadJetStream();
 	const js = jetstream(nc);
 	const legacy = await new Kvm(nc).open(LEGACY_INBOX_BUCKET);
-	const claims = await new Kvm(nc).open(STORAGE.find((s) => s.bucket)!.bucket!);
 	let answers = 0;
-	let markers = 0;
 	for await (const key of await legacy.keys()) {
+		if (!key.endsWith('.answer')) continue;
 		const entry = await legacy.get(key);
 		if (!entry || entry.operation !== 'PUT') continue;
-		const [questionKey, kind] = key.split('.');
+		const body = parseJson(entry.value);
+		const record = body.ok ? AnswerRecordSchema.safeParse(body.value) : null;
+		if (!record?.success) continue;
+		const rekeyed = questionKey(record.data.question.from, record.data.question_id);
 		try {
-			if (kind === 'answer') {
-				await js.publish(answerSubject(questionKey), entry.value, { expect: { lastSubjectSequence: 0 } });
-				answers++;
-			} else if (kind === 'asked') {
-				await claims.create(key, entry.value);
-				markers++;
-			}
+			await js.publish(answerSubject(rekeyed), entry.value, { expect: { lastSubjectSequence: 0 } });
+			answers++;
 		} catch {
 			// already copied by an earlier run
 		}
 	}
-	if (!answers && !markers) return null;
+	if (!answers) return null;
 	return {
 		spec: ANSWERS_SPEC,
 		outcome: 'updated',
 		details: [
-			`copied ${answers} answer${answers === 1 ? '' : 's'} and ${markers} "asked" marker${markers === 1 ? '' : 's'} from the old bucket ${LEGACY_INBOX_BUCKET}; it is no longer used (nats kv del ${LEGACY_INBOX_BUCKET} removes it)`
+			`copied ${answers} answer${answers === 1 ? '' : 's'} from the old bucket ${LEGACY_INBOX_BUCKET}; it is no longer used (nats kv del ${LEGACY_INBOX_BUCKET} removes it)`
 		]
 	};
 }
