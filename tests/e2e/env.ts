@@ -21,4 +21,17 @@ export async function joinAs(page: import('@playwright/test').Page, name: string
 	if (team) await page.getByLabel(/^Team/).fill(team);
 	await page.getByRole('button', { name: 'Join' }).click();
 	await expect(page.getByRole('status').first()).toContainText('connected');
+	// Subscribed, as the server confirms: from here on nothing sent to the page is missed.
+	await expect(page.getByText('Watching live:')).toBeVisible();
+}
+
+/**
+ * Opens the composer from the keyboard. Above it, the shared inbox grows as stored questions load
+ * and moves it down the page, so a click aimed a moment earlier can land on something else.
+ */
+export async function openComposer(page: import('@playwright/test').Page, me: string) {
+	const { expect } = await import('@playwright/test');
+	await page.getByText(`Compose a message as ${me}`).focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('form', { name: 'Compose a message' })).toBeVisible();
 }

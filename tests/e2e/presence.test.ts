@@ -108,10 +108,15 @@ test('the demo crew starts as three agents in the page, and leaves when stopped'
 	await page.getByRole('button', { name: 'Start demo crew' }).click();
 	// Only the crew runs in a browser page: narrow the roster to them, as a person would.
 	await page.getByLabel('Kind').selectOption('browser');
+	const crewIds: string[] = [];
 	for (const name of ['Architect', 'Parser developer', 'Decomposer']) {
-		await expect(agentCard(page, new RegExp(`^${name}.*online`))).toContainText('in a browser');
+		const card = agentCard(page, new RegExp(`^${name}.*online`));
+		await expect(card).toContainText('in a browser');
+		crewIds.push(/crew-[a-z-]+-[a-z0-9]+/.exec((await card.textContent()) ?? '')![0]);
 	}
 	// The crew is real traffic: the architect's task_complete and the parser's request/reply are on the bus.
+	// Other tests share this bus: narrow the traffic to the crew, as a person would.
+	await page.getByRole('search', { name: 'Filter the traffic' }).getByLabel('Text').fill('crew-');
 	await expect(page.getByRole('row').filter({ hasText: 'task_complete' }).first()).toBeVisible({
 		timeout: 15_000
 	});
@@ -126,9 +131,8 @@ test('the demo crew starts as three agents in the page, and leaves when stopped'
 
 	await page.getByRole('button', { name: 'Stop demo crew' }).click();
 	await expect(page.getByRole('button', { name: 'Start demo crew' })).toBeVisible();
-	for (const name of ['Architect', 'Parser developer', 'Decomposer']) {
-		await expect(agentCard(page, new RegExp(`^${name}.*offline`))).toBeVisible();
-	}
+	// This crew, not one an earlier run left on the shared bus's history.
+	for (const id of crewIds) await expect(agentCard(page, new RegExp(`offline ${id} `))).toBeVisible();
 });
 
 test('the heartbeat keeps its 30 s pace when the page’s own timers are throttled, as in a background tab', async ({

@@ -16,6 +16,8 @@ async function join(page: Page, wsUrl: string, name: string): Promise<string> {
 	await page.goto(`${appUrl}/?server=${encodeURIComponent(wsUrl)}&name=${encodeURIComponent(name)}`);
 	await page.getByRole('button', { name: 'Join' }).click();
 	await expect(page.getByRole('status').first()).toContainText('connected');
+	// Subscribed, as the server confirms: from here on nothing sent to the page is missed.
+	await expect(page.getByText('Watching live:')).toBeVisible();
 	await expect(page.getByText('Loading questions asked while you were away…')).toHaveCount(0);
 	return (await page.getByRole('banner').locator('.mono').first().textContent())!;
 }

@@ -32,6 +32,7 @@ test('the app works within a person’s permissions over wss://: joins, is on th
 		await page.getByLabel('Password').fill(PASSWORDS.ada);
 		await page.getByRole('button', { name: 'Join' }).click();
 		await expect(page.getByRole('status').first()).toContainText('connected');
+		await expect(page.getByText('Watching live:')).toBeVisible();
 		await expect(page.getByRole('banner')).toContainText('(ada)');
 		await expect(page.getByRole('list', { name: 'Agents on the bus' })).toContainText('Ada (you)');
 

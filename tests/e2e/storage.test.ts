@@ -48,6 +48,8 @@ async function join(page: Page, name: string) {
 	);
 	await page.getByRole('button', { name: 'Join' }).click();
 	await expect(page.getByRole('status').first()).toContainText('connected');
+	// Subscribed, as the server confirms: from here on nothing sent to the page is missed.
+	await expect(page.getByText('Watching live:')).toBeVisible();
 }
 
 const openQuestions = (page: Page) => page.getByRole('list', { name: 'Open questions' });

@@ -29,6 +29,8 @@ test('a person joins by link and watches a seed agent’s broadcast live', async
 		jsonBytes(seedStatusUpdate({ content: { work_stream_id: workStream, status: 'started' } }))
 	);
 
+	// Other tests share this bus: narrow the list to this test's messages, as a person would.
+	await page.getByRole('search', { name: 'Filter the traffic' }).getByLabel('Text').fill(workStream);
 	const row = page.getByRole('row').filter({ hasText: workStream });
 	await expect(row).toContainText('status_update');
 	await expect(row).toContainText('coder-2.1-1733409000');
@@ -46,6 +48,8 @@ test('invalid bus traffic is listed as invalid, never rendered as markup, and th
 	await joinAs(page, 'Grace');
 
 	const marker = `m${Date.now()}`;
+	// Other tests share this bus: narrow the list to this test's messages, as a person would.
+	await page.getByRole('search', { name: 'Filter the traffic' }).getByLabel('Text').fill(marker);
 	agent.publish(
 		'orchestrator.broadcast.question',
 		`${marker} <img src=x onerror="window.__owned=1"><b id="injected">bold</b> not json`

@@ -7,7 +7,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test, type Page } from '@playwright/test';
 import { VoltaAgent, VoltaRegistry } from '../agents/volta-agent';
-import { joinAs, natsUrl } from './env';
+import { joinAs, natsUrl, openComposer } from './env';
 
 const unique = () => Math.random().toString(36).slice(2, 7);
 let nc: NatsConnection;
@@ -52,7 +52,7 @@ test('a person starts a conversation in Voltaâ€™s format, and answers the agentâ
 	const me = await join(page);
 
 	// The person asks the agent something, from the composer.
-	await page.getByText(`Compose a message as ${me}`).click();
+	await openComposer(page, me);
 	const form = page.getByRole('form', { name: 'Compose a message' });
 	await form.getByLabel('Format').selectOption('volta');
 	await form.getByLabel('To an agent').check();

@@ -46,6 +46,8 @@ export class TrafficFeed {
 	paused = $state(false);
 	/** Messages that arrived since the view was paused. */
 	arrivedWhilePaused = $state(0);
+	/** True once the server has confirmed every subscription: from then on nothing sent is missed. */
+	live = $state(false);
 
 	/** The rows on show: everything kept (or the snapshot taken at pause), filtered. */
 	rows: TrafficRows = $derived.by(() => {
@@ -67,6 +69,8 @@ export class TrafficFeed {
 	#nextId = 1;
 	#unsubscribe = new Map<string, () => void>();
 	#listeners = new Set<(entry: TrafficEntry) => void>();
+	/** Bumped by every start and stop, so a late confirmation of an old start changes nothing. */
+	#generation = 0;
 	#seen = 0;
 	#invalidSeen = 0;
 	#bus: BusConnection;
@@ -100,9 +104,19 @@ export class TrafficFeed {
 		if (subjects) this.subjects = [...subjects];
 		// Untracked: an effect that starts the feed must not re-run when the person adds a subject.
 		for (const subject of untrack(() => this.subjects)) this.#subscribe(subject);
+		// A round trip after the subscriptions: once the server answers it, it has them all.
+		const generation = this.#generation;
+		this.#bus.flush().then(
+			() => {
+				if (generation === this.#generation) this.live = true;
+			},
+			() => undefined
+		);
 	}
 
 	stop(): void {
+		this.#generation += 1;
+		this.live = false;
 		for (const unsubscribe of this.#unsubscribe.values()) unsubscribe();
 		this.#unsubscribe.clear();
 	}
