@@ -85,6 +85,9 @@ test('two people race to answer: one answer reaches the agent, the other person 
 		ask('orchestrator.broadcast.question', from, { question: 'Which region?' })
 	);
 
+	// Far down a busy shared inbox a card has no controls until it comes near: both scroll to it.
+	await card(ada, `${from} asks`).scrollIntoViewIfNeeded();
+	await card(grace, `${from} asks`).scrollIntoViewIfNeeded();
 	// Grace says she is on it; Ada sees that live.
 	await card(grace, `${from} asks`).getByRole('button', { name: 'I’m on it' }).click();
 	await expect(card(ada, `${from} asks`)).toContainText(`${graceName} is on it.`);
@@ -244,4 +247,47 @@ test('a long inbox: a card far down the list gets its answer form when scrolled 
 	await last.getByRole('button', { name: 'yes' }).click();
 	await expect.poll(() => answers).toEqual(['yes']);
 	sub.unsubscribe();
+});
+
+test('two agents that choose the same request_id are two questions: each is answered, each gets its own answer', async ({
+	page
+}) => {
+	await joinAs(page, `Ada ${unique()}`);
+	const requestId = `req-${unique()}`;
+	const askers = [`builder-${unique()}`, `deployer-${unique()}`];
+	const answers = new Map<string, unknown[]>(askers.map((from) => [from, []]));
+	const subs = askers.map((from) =>
+		agent.subscribe(`orchestrator.agent.${from}.answer`, {
+			callback: (_e, msg) => answers.get(from)!.push(msg.json<{ content: unknown }>().content)
+		})
+	);
+	await agent.flush();
+	for (const [from, question] of [
+		[askers[0], 'Which region?'],
+		[askers[1], 'Roll back?']
+	])
+		agent.publish(
+			'orchestrator.broadcast.question',
+			ask('orchestrator.broadcast.question', from, { question, request_id: requestId })
+		);
+
+	for (const [from, text] of [
+		[askers[0], 'eu-west-1'],
+		[askers[1], 'no, fix forward']
+	]) {
+		const question = card(page, `${from} asks`);
+		await question.scrollIntoViewIfNeeded();
+		await question.getByRole('textbox').fill(text);
+		await question.getByRole('button', { name: 'Send answer' }).click();
+		await expect(question).toHaveCount(0);
+	}
+	await expect.poll(() => answers.get(askers[0])).toEqual([expect.objectContaining({ answer: 'eu-west-1' })]);
+	await expect
+		.poll(() => answers.get(askers[1]))
+		.toEqual([expect.objectContaining({ answer: 'no, fix forward', question_id: requestId })]);
+	await page.getByText(/History: \d+ answered/).click();
+	const history = page.getByRole('list', { name: 'Answered questions' });
+	await expect(history).toContainText('Which region?');
+	await expect(history).toContainText('Roll back?');
+	for (const sub of subs) sub.unsubscribe();
 });

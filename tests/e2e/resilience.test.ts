@@ -149,6 +149,21 @@ test.describe('against a server of its own', () => {
 				jsonBytes(voltaAnnounce({ id: 'hostile-volta', name: html, capabilities: [html, bidi] }))
 			],
 			[
+				'the same choice twice',
+				jsonBytes(
+					seedQuestion({
+						from_agent: 'hostile-repeats',
+						correlation_id: 'hostile-repeats',
+						timestamp: now(),
+						content: {
+							question: 'Ship it?',
+							options: ['ship', 'ship', 'wait'],
+							fields: { region: { type: 'string', enum: ['eu', 'eu'] } }
+						}
+					})
+				)
+			],
+			[
 				'bidi controls',
 				jsonBytes(
 					seedQuestion({
@@ -176,6 +191,10 @@ test.describe('against a server of its own', () => {
 		const markupCard = openQuestions(page).getByRole('article', { name: 'hostile-html asks' });
 		await expect(markupCard).toContainText('<img src=x onerror=', { timeout: 30_000 });
 		await expect(openQuestions(page).getByRole('article', { name: 'hostile-bidi asks' })).toBeVisible();
+		// A choice listed twice is offered once.
+		const repeats = openQuestions(page).getByRole('article', { name: 'hostile-repeats asks' }).first();
+		await repeats.scrollIntoViewIfNeeded();
+		await expect(repeats.getByRole('button', { name: 'ship', exact: true })).toHaveCount(1);
 		await page.getByRole('searchbox', { name: 'Text' }).fill('hostile-bidi');
 		await expect(page.getByRole('row').filter({ hasText: 'hostile-bidi' }).first()).toContainText(
 			'\\u{202e}'

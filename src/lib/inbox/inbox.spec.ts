@@ -112,6 +112,21 @@ describe('itemFromMessage: what reaches the inbox', () => {
 		expect(asked.deadline).toBe(Date.parse('2025-12-07T23:12:11Z'));
 	});
 
+	it('offers each choice once, however often the agent lists it', () => {
+		const asked = item(
+			'orchestrator.broadcast.question',
+			seedQuestion({
+				content: {
+					question: 'Ship?',
+					options: ['yes', 'no', 'yes'],
+					fields: { region: { type: 'string', enum: ['eu', 'us', 'eu'] } }
+				}
+			})
+		)!;
+		expect(asked.options).toEqual(['yes', 'no']);
+		expect(asked.fields).toEqual({ region: { type: 'string', enum: ['eu', 'us'] } });
+	});
+
 	it('keeps a question whose form is broken, and says why', () => {
 		const asked = item(
 			'orchestrator.broadcast.question',
@@ -176,7 +191,7 @@ describe('the inbox view', () => {
 			'alpha'
 		]);
 		expect(viewInbox(items, claims, answers, {}).answered).toEqual([
-			{ item: a, record: record(a, '2026-11-21T20:00:00Z') }
+			{ key: a.key, item: a, record: record(a, '2026-11-21T20:00:00Z') }
 		]);
 	});
 

@@ -69,12 +69,21 @@ function contextText(context: unknown): string | null {
 	return typeof context === 'string' ? context : JSON.stringify(context, null, 2);
 }
 
+/**
+ * The choices a question offers, each once: an agent that lists "yes" twice offers one "yes" (two
+ * identical buttons would be one choice shown twice, and the page keys its buttons by choice).
+ */
 function readForm(content: Record<string, unknown>) {
 	const options = Array.isArray(content.options)
-		? content.options.filter((o): o is string => typeof o === 'string' && o.length > 0).slice(0, 12)
+		? [...new Set(content.options.filter((o): o is string => typeof o === 'string' && o.length > 0))].slice(
+				0,
+				12
+			)
 		: [];
 	if (content.fields === undefined) return { options, fields: null, fieldsProblem: null };
 	const fields = FieldsSchema.safeParse(content.fields);
+	if (fields.success)
+		for (const field of Object.values(fields.data)) if (field.enum) field.enum = [...new Set(field.enum)];
 	return fields.success
 		? { options, fields: Object.keys(fields.data).length > 0 ? fields.data : null, fieldsProblem: null }
 		: {
@@ -230,7 +239,8 @@ export interface InboxFilter {
 
 export interface InboxView {
 	open: InboxItem[];
-	answered: Array<{ item: InboxItem | null; record: AnswerRecord }>;
+	/** `key` is the question's key: unique, where question ids of different askers may repeat. */
+	answered: Array<{ key: string; item: InboxItem | null; record: AnswerRecord }>;
 }
 
 /** Open items (sorted, filtered) and the answered history (newest first). */
@@ -255,7 +265,7 @@ export function viewInbox(
 		)
 		.sort(compareItems);
 	const answered = [...answers.entries()]
-		.map(([key, record]) => ({ item: items.get(key) ?? null, record }))
+		.map(([key, record]) => ({ key, item: items.get(key) ?? null, record }))
 		.sort((a, b) => b.record.at.localeCompare(a.record.at));
 	return { open, answered };
 }
