@@ -11,7 +11,7 @@ import { findNatsServer, HOW_TO_INSTALL } from './lib/nats-server.js';
 import { assertPortsFree } from './lib/ports.js';
 import { exitCleanly } from './lib/processes.js';
 import { provisionAsAdmin } from './lib/provision.js';
-import { displayHost, readSettings } from './lib/settings.js';
+import { appHostName, displayHost, originNotes, readSettings } from './lib/settings.js';
 
 const { onExit, shutdown } = exitCleanly();
 
@@ -28,6 +28,8 @@ async function main() {
 		host: settings.host,
 		dataDir: path.join(settings.dataDir, 'cluster'),
 		nodes,
+		httpPort: settings.httpPort,
+		origins: settings.origins,
 		onLogLine: (name, line) => {
 			// Nodes starting together cannot reach each other's routes for a moment: that is expected.
 			if (/\[(ERR|FTL)\]/.test(line) && !/connect to route/.test(line)) console.error(`${name}: ${line}`);
@@ -47,10 +49,11 @@ async function main() {
 	onExit(() => new Promise((resolve) => http.close(() => resolve())));
 
 	const host = displayHost(settings.host);
+	for (const note of originNotes(settings)) console.log(note);
 	const servers = running.map((node) => `ws://${host}:${node.wsPort}`).join(',');
 	console.log(`
 Switchboard is running on a three-node cluster.
-  App:  http://${host}:${settings.httpPort}/?server=${encodeURIComponent(servers)}
+  App:  http://${appHostName(settings)}:${settings.httpPort}/?server=${encodeURIComponent(servers)}
 ${running.map((n) => `  ${n.name}:   nats://${host}:${n.natsPort}  ws://${host}:${n.wsPort}  monitoring http://${host}:${n.monitorPort}  pid ${n.pid()}`).join('\n')}
 Agents list all three client URLs. Stop a node (kill <pid>) and the page moves to another.
 Press Ctrl-C to stop.`);

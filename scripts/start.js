@@ -17,7 +17,7 @@ import {
 import { assertPortsFree } from './lib/ports.js';
 import { exitCleanly } from './lib/processes.js';
 import { provisionAsAdmin } from './lib/provision.js';
-import { adminPassword, displayHost, readSettings } from './lib/settings.js';
+import { adminPassword, appHostName, displayHost, originNotes, readSettings } from './lib/settings.js';
 
 const { onExit, shutdown, isStopping } = exitCleanly();
 
@@ -73,7 +73,8 @@ async function main() {
 
 	const host = displayHost(settings.host);
 	const wsUrl = `ws://${host}:${settings.wsPort}`;
-	const appUrl = `http://${host}:${settings.httpPort}/?server=${encodeURIComponent(wsUrl)}`;
+	const appUrl = `http://${appHostName(settings)}:${settings.httpPort}/?server=${encodeURIComponent(wsUrl)}`;
+	for (const note of originNotes(settings)) console.log(note);
 	console.log(`
 Switchboard is running.
   App:             ${appUrl}

@@ -7,6 +7,7 @@ import { NATS_CONFIG, ROOT, SETTINGS } from '../scripts/lib/settings.js';
 
 interface Service {
 	image?: string;
+	entrypoint?: string[];
 	build?: string | { context: string; target: string };
 	command?: string[];
 	depends_on?: Record<string, { condition: string }>;
@@ -96,6 +97,18 @@ describe('docker-compose.yml', () => {
 		expect(nats.environment!.SWITCHBOARD_ADMIN_PASSWORD).toMatch(/^\$\{SWITCHBOARD_ADMIN_PASSWORD:\?.+\}$/u);
 		expect(setup.depends_on).toEqual({ nats: { condition: 'service_healthy' } });
 		expect(app.depends_on).toEqual({ setup: { condition: 'service_completed_successfully' } });
+	});
+
+	it('lets only the app’s pages open browser connections, as npm start does', () => {
+		expect(config).toMatch(/websocket\s*\{[^}]*allowed_origins:\s*\$SWITCHBOARD_ALLOWED_ORIGINS/s);
+		expect(nats.entrypoint).toEqual(['/bin/sh', '/etc/nats/docker-entrypoint.sh']);
+		expect(fs.existsSync(path.join(ROOT, 'nats/docker-entrypoint.sh'))).toBe(true);
+		// The app's host port, the person's extra origins, or a whole list (npm start's fallback).
+		expect(nats.environment).toMatchObject({
+			SWITCHBOARD_HTTP_PORT: '${SWITCHBOARD_HTTP_PORT:-4280}',
+			SWITCHBOARD_ORIGINS: '${SWITCHBOARD_ORIGINS:-}',
+			SWITCHBOARD_ALLOWED_ORIGINS: '${SWITCHBOARD_ALLOWED_ORIGINS:-}'
+		});
 	});
 
 	it('configures a plain WebSocket listener, as the server requires', () => {

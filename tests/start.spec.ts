@@ -6,7 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findFreePort } from '../scripts/lib/ports.js';
-import { adminPassword, readSettings } from '../scripts/lib/settings.js';
+import {
+	adminPassword,
+	allowedOrigins,
+	appHostName,
+	originNotes,
+	readSettings
+} from '../scripts/lib/settings.js';
 
 function runStart(env: Record<string, string>) {
 	return spawnSync(process.execPath, ['scripts/start.js'], {
@@ -44,6 +50,42 @@ describe('npm start', () => {
 		const result = runStart({ SWITCHBOARD_WS_PORT: 'abc' });
 		expect(result.status).toBe(1);
 		expect(result.stderr).toContain('SWITCHBOARD_WS_PORT=abc is not a port number');
+	});
+
+	it('refuses an extra origin that is not one, and says what works', () => {
+		const result = runStart({ SWITCHBOARD_ORIGINS: 'switchboard.example.com/app' });
+		expect(result.status).toBe(1);
+		expect(result.stderr).toContain('SWITCHBOARD_ORIGINS: "switchboard.example.com/app" is not a web origin');
+		expect(result.stderr).toContain('SWITCHBOARD_ORIGINS=https://switchboard.example.com');
+	});
+});
+
+describe('the origins whose pages may connect (allowed_origins)', () => {
+	it('are the app’s own, by every local name, and nothing else by default', () => {
+		expect(allowedOrigins(readSettings({ SWITCHBOARD_HTTP_PORT: '4380' }))).toEqual([
+			'http://localhost:4380',
+			'http://127.0.0.1:4380',
+			'http://[::1]:4380'
+		]);
+		// Listening on a named interface adds that name.
+		expect(allowedOrigins(readSettings({ SWITCHBOARD_HOST: '10.1.2.3' }))).toContain('http://10.1.2.3:4280');
+	});
+
+	it('add SWITCHBOARD_ORIGINS, one per host name as nats-server keeps them; the app’s URL moves to a name still allowed', () => {
+		const settings = readSettings({
+			SWITCHBOARD_ORIGINS: 'https://switchboard.example.com, http://localhost:5173/'
+		});
+		expect(allowedOrigins(settings)).toEqual([
+			'http://localhost:5173',
+			'http://127.0.0.1:4280',
+			'http://[::1]:4280',
+			'https://switchboard.example.com'
+		]);
+		expect(appHostName(settings)).toBe('127.0.0.1');
+		expect(originNotes(settings)).toEqual([
+			'SWITCHBOARD_ORIGINS lets pages from http://localhost:5173 connect instead of http://localhost:4280: nats-server allows one origin per host name. Open the app at http://127.0.0.1:4280.'
+		]);
+		expect(appHostName(readSettings({}))).toBe('localhost');
 	});
 });
 

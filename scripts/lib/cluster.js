@@ -35,10 +35,11 @@ export function clusterAdminPassword(dataDir) {
 /**
  * Starts the three nodes, each with its own data folder under `dataDir`; resolves once every node
  * takes clients. A node can be stopped and started again (same ports, same data).
- * @param {{ binary: string, host: string, dataDir: string, nodes: NodePorts[], onLogLine?: (node: string, line: string) => void }} options
+ * `httpPort` and `origins`: where the app's pages come from, the only pages that may connect.
+ * @param {{ binary: string, host: string, dataDir: string, nodes: NodePorts[], onLogLine?: (node: string, line: string) => void, httpPort?: number, origins?: string[] }} options
  * @returns {Promise<ClusterNode[]>}
  */
-export async function startCluster({ binary, host, dataDir, nodes, onLogLine }) {
+export async function startCluster({ binary, host, dataDir, nodes, onLogLine, httpPort = 0, origins = [] }) {
 	const password = clusterAdminPassword(dataDir);
 	const routeHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 	const routes = Object.fromEntries(
@@ -47,7 +48,8 @@ export async function startCluster({ binary, host, dataDir, nodes, onLogLine }) 
 	return Promise.all(
 		nodes.map(async (node) => {
 			const settings = {
-				httpPort: 0,
+				httpPort,
+				origins,
 				wsPort: node.wsPort,
 				natsPort: node.natsPort,
 				monitorPort: node.monitorPort,

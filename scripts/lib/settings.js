@@ -4,6 +4,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,8 +24,103 @@ export class SettingsError extends Error {
 }
 
 /**
- * @typedef {{ httpPort: number, wsPort: number, natsPort: number, monitorPort: number, host: string, dataDir: string }} Settings
+ * `origins`: more web origins (besides the app's own) whose pages may open browser connections.
+ * @typedef {{ httpPort: number, wsPort: number, natsPort: number, monitorPort: number, host: string, dataDir: string, origins?: string[] }} Settings
  */
+
+/**
+ * SWITCHBOARD_ORIGINS: a comma-separated list of web origins (`https://switchboard.example.com`)
+ * whose pages may also connect, say behind a reverse proxy. Each must be a bare origin.
+ * @param {string | undefined} raw
+ * @returns {string[]}
+ */
+export function readOrigins(raw) {
+	if (!raw?.trim()) return [];
+	return raw
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter(Boolean)
+		.map((entry) => {
+			let url;
+			try {
+				url = new URL(entry);
+			} catch {
+				url = null;
+			}
+			if (!url || !/^https?:$/.test(url.protocol) || url.origin !== entry.replace(/\/$/, '')) {
+				throw new SettingsError(
+					`SWITCHBOARD_ORIGINS: "${entry}" is not a web origin. Give scheme, host and port only, comma-separated, e.g. SWITCHBOARD_ORIGINS=https://switchboard.example.com,http://10.0.0.5:4280`
+				);
+			}
+			return url.origin;
+		});
+}
+
+/**
+ * The web origins whose pages nats-server lets open a WebSocket (its `allowed_origins`): the app as
+ * `npm start` serves it, under every name this machine answers to on the configured interface, and
+ * SWITCHBOARD_ORIGINS. A page from anywhere else is refused, so a web page open in the same browser
+ * cannot drive the bus. Clients that send no Origin (agents, the CLI) are not browsers and are not
+ * affected.
+ *
+ * nats-server keeps one origin per host name (the last listed wins), so the list has one per host:
+ * an origin in SWITCHBOARD_ORIGINS on a name the app also uses (`http://localhost:5173`, the dev
+ * server) takes that name over; `replacedAppOrigins` says which, so `npm start` can tell the person.
+ * @param {Settings} settings
+ * @returns {string[]}
+ */
+export function allowedOrigins(settings) {
+	/** @type {Map<string, string>} */
+	const byHost = new Map();
+	for (const origin of [...appOrigins(settings), ...(settings.origins ?? [])])
+		byHost.set(new URL(origin).hostname, origin);
+	return [...byHost.values()];
+}
+
+/**
+ * The app's own origins that an origin in SWITCHBOARD_ORIGINS on the same host name replaced.
+ * @param {Settings} settings
+ * @returns {Array<{ origin: string, by: string }>}
+ */
+export function replacedAppOrigins(settings) {
+	const allowed = allowedOrigins(settings);
+	return appOrigins(settings)
+		.filter((origin) => !allowed.includes(origin))
+		.map((origin) => ({
+			origin,
+			by: /** @type {string} */ (allowed.find((o) => new URL(o).hostname === new URL(origin).hostname))
+		}));
+}
+
+/**
+ * The origins of the app's pages: `http://{name}:{httpPort}` for each name this machine answers to
+ * on the interface it listens on (none when the app is not served, httpPort 0).
+ * @param {Settings} settings
+ * @returns {string[]}
+ */
+export function appOrigins(settings) {
+	if (!(settings.httpPort > 0)) return [];
+	const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+	if (settings.host === '0.0.0.0' || settings.host === '::') {
+		names.add(os.hostname());
+		for (const addresses of Object.values(os.networkInterfaces()))
+			for (const address of addresses ?? []) {
+				if (address.internal) continue;
+				names.add(address.family === 'IPv6' ? `[${address.address.split('%')[0]}]` : address.address);
+			}
+	} else {
+		names.add(settings.host.includes(':') ? `[${settings.host}]` : settings.host);
+	}
+	return [...names].map((name) => `http://${name}:${settings.httpPort}`);
+}
+
+/**
+ * A list in nats-server's configuration syntax, for a variable its configuration reads whole.
+ * @param {string[]} values
+ */
+export function natsList(values) {
+	return `[${values.map((value) => JSON.stringify(value)).join(', ')}]`;
+}
 
 /**
  * @param {NodeJS.ProcessEnv} env
@@ -55,7 +151,8 @@ export function readSettings(env = process.env) {
 		natsPort: ports.natsPort,
 		monitorPort: ports.monitorPort,
 		host: env.SWITCHBOARD_HOST || '127.0.0.1',
-		dataDir: path.resolve(ROOT, env.SWITCHBOARD_DATA_DIR || 'data')
+		dataDir: path.resolve(ROOT, env.SWITCHBOARD_DATA_DIR || 'data'),
+		origins: readOrigins(env.SWITCHBOARD_ORIGINS)
 	};
 }
 
@@ -99,7 +196,8 @@ export function natsEnvironment(settings, password = adminPassword(settings)) {
 		SWITCHBOARD_NATS_PORT: String(settings.natsPort),
 		SWITCHBOARD_WS_PORT: String(settings.wsPort),
 		SWITCHBOARD_MONITOR_PORT: String(settings.monitorPort),
-		SWITCHBOARD_DATA_DIR: settings.dataDir
+		SWITCHBOARD_DATA_DIR: settings.dataDir,
+		SWITCHBOARD_ALLOWED_ORIGINS: natsList(allowedOrigins(settings))
 	};
 }
 
@@ -109,4 +207,29 @@ export function natsEnvironment(settings, password = adminPassword(settings)) {
  */
 export function displayHost(host) {
 	return host === '0.0.0.0' || host === '::' || host === '127.0.0.1' ? 'localhost' : host;
+}
+
+/**
+ * The host name to print in the app's URL: as displayHost, unless SWITCHBOARD_ORIGINS took that name
+ * over (then another name the app's pages may connect from).
+ * @param {Settings} settings
+ */
+export function appHostName(settings) {
+	const preferred = displayHost(settings.host);
+	const allowed = allowedOrigins(settings);
+	if (allowed.includes(`http://${preferred}:${settings.httpPort}`)) return preferred;
+	const other = appOrigins(settings).find((origin) => allowed.includes(origin));
+	return other ? new URL(other).hostname : preferred;
+}
+
+/**
+ * What `npm start` says when SWITCHBOARD_ORIGINS took over a name the app's pages use.
+ * @param {Settings} settings
+ * @returns {string[]}
+ */
+export function originNotes(settings) {
+	return replacedAppOrigins(settings).map(
+		({ origin, by }) =>
+			`SWITCHBOARD_ORIGINS lets pages from ${by} connect instead of ${origin}: nats-server allows one origin per host name. Open the app at http://${appHostName(settings)}:${settings.httpPort}.`
+	);
 }

@@ -16,7 +16,7 @@ let cluster: TestCluster;
 let agent: NatsConnection;
 test.beforeAll(async () => {
 	test.setTimeout(60_000);
-	cluster = await startTestCluster();
+	cluster = await startTestCluster({ origins: [new URL(appUrl).origin] });
 	agent = await connect({ servers: cluster.natsUrls, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
 });
 test.afterAll(async () => {

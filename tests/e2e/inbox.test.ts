@@ -258,7 +258,7 @@ test('two agents that choose the same request_id are two questions: each is answ
 	const answers = new Map<string, unknown[]>(askers.map((from) => [from, []]));
 	const subs = askers.map((from) =>
 		agent.subscribe(`orchestrator.agent.${from}.answer`, {
-			callback: (_e, msg) => answers.get(from)!.push(msg.json<{ content: unknown }>().content)
+			callback: (_e, msg) => void answers.get(from)!.push(msg.json<{ content: unknown }>().content)
 		})
 	);
 	await agent.flush();

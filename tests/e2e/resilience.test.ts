@@ -51,7 +51,7 @@ test.describe('against a server of its own', () => {
 	let server: TestServer;
 	let agent: NatsConnection;
 	test.beforeEach(async () => {
-		server = await startTestServer();
+		server = await startTestServer({ origins: [new URL(appUrl).origin] });
 		agent = await connect({
 			servers: server.natsUrl,
 			name: 'agent (test)',

@@ -26,7 +26,8 @@ export interface TestCluster {
 	stop(): Promise<void>;
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
+/** `origins`: web origins whose pages may connect (a browser test's app), as SWITCHBOARD_ORIGINS does. */
+export async function startTestCluster(options: { origins?: string[] } = {}): Promise<TestCluster> {
 	const binary = findNatsServer();
 	if (!binary) throw new Error('nats-server is not installed: run .ci/run, or apt-get install nats-server.');
 	const taken = new Set<number>();
@@ -46,7 +47,13 @@ export async function startTestCluster(): Promise<TestCluster> {
 			monitorPort: await free()
 		});
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cluster-'));
-	const running: ClusterNode[] = await startCluster({ binary, host: '127.0.0.1', dataDir, nodes: ports });
+	const running: ClusterNode[] = await startCluster({
+		binary,
+		host: '127.0.0.1',
+		dataDir,
+		nodes: ports,
+		origins: options.origins
+	});
 	const nodes = running.map((node) => ({
 		name: node.name,
 		natsUrl: `nats://127.0.0.1:${node.natsPort}`,

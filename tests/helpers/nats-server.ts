@@ -43,13 +43,14 @@ export async function freeSettings(): Promise<Settings> {
  * `config`: the text of a configuration to run instead of nats/switchboard.conf (it may use the
  * same $SWITCHBOARD_* variables for ports and data); `env` adds variables it reads. On
  * nats/switchboard.conf the storage is provisioned as `npm start` does, unless `provision` is false.
+ * `origins`: web origins whose pages may connect besides the app's own (as SWITCHBOARD_ORIGINS).
  */
 export async function startTestServer(
-	options: { config?: string; env?: Record<string, string>; provision?: boolean } = {}
+	options: { config?: string; env?: Record<string, string>; provision?: boolean; origins?: string[] } = {}
 ): Promise<TestServer> {
 	const binary = findNatsServer();
 	if (!binary) throw new Error('nats-server is not installed: run .ci/run, or apt-get install nats-server.');
-	const settings = await freeSettings();
+	const settings = { ...(await freeSettings()), origins: options.origins ?? [] };
 	let configFile: string | undefined;
 	if (options.config) {
 		configFile = path.join(settings.dataDir, 'test.conf');
