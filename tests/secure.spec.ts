@@ -78,6 +78,25 @@ describe('nats/secure.conf', () => {
 			await ada.close();
 		}
 	});
+
+	it('lets an agent read its own replies only, not every agent’s and person’s', async () => {
+		const coder = await connect({
+			servers: secure.server.natsUrl,
+			user: 'coder',
+			pass: PASSWORDS.coder,
+			tls: { caFile: secure.cert },
+			inboxPrefix: '_INBOX_coder'
+		});
+		try {
+			for (const subject of ['_INBOX.>', '_INBOX_ada.>'])
+				expect(await refusal(coder, () => coder.subscribe(subject))).toMatch(
+					new RegExp(`Permissions Violation for Subscription to "${subject.replace('.', '\\.')}"`, 'iu')
+				);
+			expect(await refusal(coder, () => coder.subscribe('_INBOX_coder.>'))).toBe('nothing');
+		} finally {
+			await coder.close();
+		}
+	});
 });
 
 describe('nats/secure.conf and Switchboard’s storage', () => {

@@ -14,6 +14,7 @@ import {
 	type NatsConnection
 } from '@nats-io/nats-core';
 import { AgentPresence } from '../lib/agents/presence';
+import { inboxPrefixFor } from '../lib/bus/connection-options';
 import { replayPresence } from '../lib/agents/presence-history';
 import {
 	createEnvelope,
@@ -62,13 +63,17 @@ export function serversFrom(value: string | string[] | undefined, env = process.
 async function open(servers: string[], options: AgentOptions, name: string): Promise<NatsConnection> {
 	const env = process.env;
 	const credsFile = options.credsFile ?? env.NATS_CREDS;
+	const creds = credsFile ? fs.readFileSync(credsFile) : undefined;
+	const user = options.user ?? env.NATS_USER;
 	const connection: ConnectionOptions = {
 		servers,
 		name,
-		user: options.user ?? env.NATS_USER,
+		user,
 		pass: options.pass ?? env.NATS_PASSWORD,
 		token: options.token ?? env.NATS_TOKEN,
-		authenticator: credsFile ? credsAuthenticator(fs.readFileSync(credsFile)) : undefined,
+		authenticator: creds ? credsAuthenticator(creds) : undefined,
+		// Replies under the login's own prefix, so a secured server can keep other agents out of them.
+		inboxPrefix: inboxPrefixFor({ user, credentials: creds ? new TextDecoder().decode(creds) : undefined }),
 		maxReconnectAttempts: -1,
 		reconnectTimeWait: 1_000
 	};

@@ -30,8 +30,11 @@ const UNLIMITED = { subs: -1, data: -1, payload: -1 };
 export interface JwtAuth {
 	/** The server configuration lines: operator, memory resolver, the account preloaded. */
 	serverConfig: string;
-	/** A `.creds` file's text for a new user of the account. */
-	credsFor(name: string): string;
+	/**
+	 * A `.creds` file's text for a new user of the account; `permissions` as nsc writes them
+	 * (`{ pub: { allow: [...] }, sub: { allow: [...] } }`), else none.
+	 */
+	credsFor(name: string, permissions?: { pub?: { allow: string[] }; sub?: { allow: string[] } }): string;
 }
 
 export function createJwtAuth(): JwtAuth {
@@ -66,9 +69,14 @@ export function createJwtAuth(): JwtAuth {
 		serverConfig:
 			`operator: ${operatorJwt}\nsystem_account: ${system.getPublicKey()}\nresolver: MEMORY\n` +
 			`resolver_preload: { ${account.getPublicKey()}: ${accountJwt}, ${system.getPublicKey()}: ${systemJwt} }\n`,
-		credsFor(name) {
+		credsFor(name, permissions = {}) {
 			const user = nkeys.createUser();
-			const jwt = sign(account, user.getPublicKey(), name, { type: 'user', pub: {}, sub: {}, ...UNLIMITED });
+			const jwt = sign(account, user.getPublicKey(), name, {
+				type: 'user',
+				pub: permissions.pub ?? {},
+				sub: permissions.sub ?? {},
+				...UNLIMITED
+			});
 			const seed = new TextDecoder().decode(user.getSeed());
 			return `-----BEGIN NATS USER JWT-----\n${jwt}\n------END NATS USER JWT------\n\n************************* IMPORTANT *************************\nNKEY Seed printed below can be used to sign and prove identity.\n\n-----BEGIN USER NKEY SEED-----\n${seed}\n------END USER NKEY SEED------\n`;
 		}

@@ -1,4 +1,5 @@
 /** Pure helpers for joining: server URLs, join links, reconnect pacing and connection errors in words. */
+import { nkeys } from '@nats-io/nats-core';
 
 export interface JoinDetails {
 	/** WebSocket URLs of one or more servers of the same cluster. */
@@ -22,13 +23,51 @@ export function credentialsProblem(text: string): string | null {
 	return 'That file is not a NATS credentials file: a .creds file holds a user JWT and its NKey seed (nsc generate creds makes one).';
 }
 
+const SAFE_TOKEN = /^[A-Za-z0-9_-]+$/u;
+
 /**
- * The inbox prefix for a signed-in user: a secured server lets each person subscribe only under
- * their own prefix (nats/secure.conf), so replies to their requests must come there.
+ * Who a credentials file says its user is: the user JWT's `name` when it is a plain name (what an
+ * operator writes permissions with, `nsc add user ada`), else its public key (`sub`, `U…`).
  */
-export function inboxPrefixFor(user: string | undefined): string | undefined {
-	const name = user?.trim();
-	return name && /^[A-Za-z0-9_-]+$/u.test(name) ? `_INBOX_${name}` : undefined;
+export function credentialsUser(text: string): string | null {
+	const jwt = /-----BEGIN NATS USER JWT-----\s*(\S+)\s*------END NATS USER JWT------/u.exec(text)?.[1];
+	const payload = jwt?.split('.')[1];
+	if (!payload) return null;
+	try {
+		const claims = JSON.parse(atob(payload.replace(/-/gu, '+').replace(/_/gu, '/'))) as {
+			name?: unknown;
+			sub?: unknown;
+		};
+		if (typeof claims.name === 'string' && SAFE_TOKEN.test(claims.name)) return claims.name;
+		return typeof claims.sub === 'string' && SAFE_TOKEN.test(claims.sub) ? claims.sub : null;
+	} catch {
+		return null;
+	}
+}
+
+/** An NKey seed's public key (`U…`), or null when it is not a user seed. */
+export function nkeyUser(seed: string): string | null {
+	try {
+		return nkeys.fromSeed(new TextEncoder().encode(seed.trim())).getPublicKey();
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * The inbox prefix for a person who signed in: `_INBOX_<who>`, so a secured server can let each
+ * person read only their own replies (nats/secure.conf; in operator mode `_INBOX_{{name()}}.>`).
+ * Who: the name in a credentials file (else its public key), an NKey's public key, or the user
+ * name. A token is one secret shared by everyone who has it, so it names nobody: no prefix.
+ */
+export function inboxPrefixFor(
+	details: Pick<JoinDetails, 'user' | 'nkeySeed' | 'credentials'>
+): string | undefined {
+	let who: string | null | undefined;
+	if (details.credentials?.trim()) who = credentialsUser(details.credentials);
+	else if (details.nkeySeed?.trim()) who = nkeyUser(details.nkeySeed);
+	else who = details.user?.trim();
+	return who && SAFE_TOKEN.test(who) ? `_INBOX_${who}` : undefined;
 }
 
 /** A permission the server refused, in words: what was refused and what to do. */

@@ -122,7 +122,7 @@ export class BusConnection {
 				pass: details.pass || undefined,
 				token: details.token || undefined,
 				authenticator: authenticatorFor(details),
-				inboxPrefix: inboxPrefixFor(details.user),
+				inboxPrefix: inboxPrefixFor(details),
 				maxReconnectAttempts: -1,
 				reconnectDelayHandler: () => reconnectDelay(this.#attempts),
 				// A WebSocket dropped without a close (a sleeping laptop, a dead proxy) is noticed
