@@ -131,10 +131,16 @@ describe('ask', () => {
 		await abandoned;
 		await human.answer(question, { text: 'ship it' });
 
-		const second = await agentOn(natsUrl, 'releaser');
+		// The same agent (its id) restarted: its question, not a new one.
+		const second = await connectAgent({ servers: natsUrl, name: 'releaser', id: 'releaser-1' });
+		cleanups.push(() => second.close());
 		const result = await second.ask(question, { id });
 		expect(result).toMatchObject({ answer: 'ship it', questionId: id });
-		expect(result.envelope).toBeNull(); // answered to releaser-1's subject; the record says what was answered
+		// The answer envelope kept on releaser-1's answer subject, as the person's console sent it.
+		expect(result.envelope).toMatchObject({
+			to_agent: 'releaser-1',
+			content: { question_id: id, answer: 'ship it' }
+		});
 		expect(questions.json().filter((m) => m.body.correlation_id === id)).toHaveLength(1);
 		questions.stop();
 	});

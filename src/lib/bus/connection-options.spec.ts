@@ -4,7 +4,8 @@ import {
 	describeConnectionError,
 	parseServerList,
 	readJoinLink,
-	reconnectDelay
+	reconnectDelay,
+	serversElsewhere
 } from './connection-options';
 
 describe('parseServerList', () => {
@@ -45,6 +46,20 @@ describe('join links', () => {
 		expect(link).toBe('http://localhost:4280/some/path?server=ws%3A%2F%2Flocalhost%3A4223&name=Ada');
 		expect(readJoinLink(new URL(link).searchParams)).toEqual({ server: 'ws://localhost:4223', name: 'Ada' });
 		expect(readJoinLink(new URLSearchParams())).toEqual({ server: '', name: '' });
+	});
+});
+
+describe('serversElsewhere', () => {
+	it('names the servers of a list that are not on the page’s host; loopback names are one host', () => {
+		expect(
+			serversElsewhere(['ws://localhost:4223', 'ws://127.0.0.1:4233', 'ws://[::1]:4243'], 'localhost')
+		).toEqual([]);
+		expect(serversElsewhere(['ws://switchboard.lan:4223'], 'Switchboard.LAN')).toEqual([]);
+		// A mixed list: the real server and someone else's.
+		expect(serversElsewhere(['ws://localhost:4223', 'wss://evil.example:443'], '127.0.0.1')).toEqual([
+			'wss://evil.example:443'
+		]);
+		expect(serversElsewhere(['ws://192.168.1.20:4223'], 'localhost')).toEqual(['ws://192.168.1.20:4223']);
 	});
 });
 

@@ -121,6 +121,24 @@ export function parseServerList(input: string, pageProtocol = 'http:'): ServerLi
 }
 
 /** What a join link (`/?server=ws://…&name=…`) fills into the join form. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The servers of a list that are not on the host the page came from: a join link naming one of
+ * those sends the person, their name and their answers to someone else's server, so the app asks
+ * before connecting. The loopback names count as one host.
+ */
+export function serversElsewhere(servers: readonly string[], pageHostname: string): string[] {
+	const host = (name: string) => (LOOPBACK.has(name.toLowerCase()) ? 'loopback' : name.toLowerCase());
+	return servers.filter((server) => {
+		try {
+			return host(new URL(server).hostname) !== host(pageHostname);
+		} catch {
+			return true;
+		}
+	});
+}
+
 export function readJoinLink(params: URLSearchParams): { server: string; name: string } {
 	return { server: params.get('server') ?? '', name: params.get('name') ?? '' };
 }

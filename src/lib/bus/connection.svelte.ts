@@ -123,6 +123,8 @@ export class BusConnection {
 				token: details.token || undefined,
 				authenticator: authenticatorFor(details),
 				inboxPrefix: inboxPrefixFor(details),
+				// In the order the person (or the link they confirmed) listed them, never shuffled.
+				noRandomize: true,
 				maxReconnectAttempts: -1,
 				reconnectDelayHandler: () => reconnectDelay(this.#attempts),
 				// A WebSocket dropped without a close (a sleeping laptop, a dead proxy) is noticed
