@@ -1,8 +1,10 @@
 /**
  * Getting a person's attention for a new inbox item: an unread count for the tab title, a desktop
  * notification (permission asked only when the person clicks), and an optional sound for blockers.
- * One notification per item, even with several tabs open.
+ * One notification per item, even with several tabs open. Driven by events (the inbox calls
+ * `arrived` once per new item), never by an effect that reads what it writes.
  */
+import { SvelteSet } from 'svelte/reactivity';
 import type { InboxItem } from '$lib/inbox/inbox';
 
 const NOTIFIED_KEY = 'switchboard:notified';
@@ -11,8 +13,10 @@ const SOUND_KEY = 'switchboard:blocker-sound';
 type Permission = NotificationPermission | 'unsupported';
 
 export class Attention {
-	/** Open items that arrived while the person was not looking. */
-	unread = $state(0);
+	/** Keys of the items that arrived while the person was not looking, until they look. */
+	readonly unseen = new SvelteSet<string>();
+	/** Called when the person clicks an item's notification: bring that item into view. */
+	onOpen: ((key: string) => void) | null = null;
 	permission = $state<Permission>(
 		typeof Notification === 'undefined' ? 'unsupported' : Notification.permission
 	);
@@ -35,18 +39,21 @@ export class Attention {
 
 	/** The person is looking at the inbox. */
 	markRead(): void {
-		this.unread = 0;
+		this.unseen.clear();
 	}
 
-	/** A new open item arrived live. */
+	/** A new open item arrived live: called once per item. */
 	arrived(item: InboxItem, looking: boolean): void {
-		if (!looking) this.unread += 1;
+		if (!looking) this.unseen.add(item.key);
 		if (this.blockerSound && item.kind === 'blocker') beep();
 		if (this.permission === 'granted' && !looking && firstTabToNotify(item.key)) {
 			const who = item.kind === 'blocker' ? `${item.from} is blocked` : `${item.from} asks`;
 			// The tag makes the system show one notification per item even if two tabs race past the check.
 			const notification = new Notification(who, { body: item.text.slice(0, 200), tag: item.key });
-			notification.onclick = () => window.focus();
+			notification.onclick = () => {
+				window.focus();
+				this.onOpen?.(item.key);
+			};
 		}
 	}
 }
@@ -63,9 +70,13 @@ function firstTabToNotify(key: string): boolean {
 	return true;
 }
 
+/** One AudioContext for the page, made on the first beep: browsers limit how many a page may hold. */
+let audio: AudioContext | null = null;
+
 function beep() {
 	try {
-		const audio = new AudioContext();
+		audio ??= new AudioContext();
+		if (audio.state === 'suspended') void audio.resume();
 		const tone = audio.createOscillator();
 		const gain = audio.createGain();
 		tone.frequency.value = 660;
@@ -73,7 +84,6 @@ function beep() {
 		tone.connect(gain).connect(audio.destination);
 		tone.start();
 		tone.stop(audio.currentTime + 0.25);
-		tone.onended = () => void audio.close();
 	} catch {
 		// no audio in this browser: the title and notification still tell
 	}

@@ -69,15 +69,28 @@ export class InboxState {
 	notices = $state.raw<string[]>([]);
 	status = $state.raw<InboxStatus>({ state: 'idle' });
 	filter = $state<InboxFilter>({ kind: '', text: '', unclaimed: false });
-	/** Keys of items that arrived live (not replayed): only these notify. */
-	lastArrival = $state.raw<InboxItem | null>(null);
 
 	view = $derived(viewInbox(this.items, this.claims, this.answers, this.filter));
 	/** Every open item, whatever the filter: what the title's count and notifications are about. */
 	openCount = $derived([...this.items.keys()].filter((key) => !this.answers.has(key)).length);
 
+	/**
+	 * Calls `listener` once for each open item that arrives live (replayed ones do not: they are not
+	 * news), as it arrives: two in one frame are two calls. Returns the function that stops it.
+	 */
+	onArrival(listener: (item: InboxItem) => void): () => void {
+		this.#arrivals.add(listener);
+		return () => this.#arrivals.delete(listener);
+	}
+
+	/** Whether an item is still waiting for an answer. */
+	isOpen(key: string): boolean {
+		return this.items.has(key) && !this.answers.has(key);
+	}
+
 	#bus: BusConnection;
 	#feed: TrafficFeed;
+	#arrivals = new Set<(item: InboxItem) => void>();
 	#me: AgentIdentity | null = null;
 	/** The storage once open (null when it is unavailable); actions wait for it. */
 	#store: Promise<InboxStore | null> = Promise.resolve(null);
@@ -100,7 +113,7 @@ export class InboxState {
 				if (!item) return;
 				const isNew = !this.items.has(item.key);
 				this.items = addItems(this.items, [item]);
-				if (isNew && !this.answers.has(item.key)) this.lastArrival = item;
+				if (isNew && !this.answers.has(item.key)) for (const listener of this.#arrivals) listener(item);
 			})
 		);
 		this.#store = this.#open(me);
