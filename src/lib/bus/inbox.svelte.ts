@@ -73,6 +73,10 @@ export class InboxState {
 	view = $derived(viewInbox(this.items, this.claims, this.answers, this.filter));
 	/** Every open item, whatever the filter: what the title's count and notifications are about. */
 	openCount = $derived([...this.items.keys()].filter((key) => !this.answers.has(key)).length);
+	/** Open items asked of this person by name (not of everyone or their team). */
+	forMeCount = $derived(
+		[...this.items.values()].filter((item) => item.audience === 'you' && !this.answers.has(item.key)).length
+	);
 
 	/**
 	 * Calls `listener` once for each open item that arrives live (replayed ones do not: they are not

@@ -1,0 +1,147 @@
+/**
+ * The console on the screens people use: a phone, a dark theme, a screen reader's view. The bus is
+ * a server of its own, so what the page shows is exactly what the test sent.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { expect, test, type Page } from '@playwright/test';
+import { seedQuestion, seedStatusUpdate, jsonBytes } from '../../src/lib/protocol/fixtures';
+import { startTestServer, type TestServer } from '../helpers/nats-server';
+import { appUrl } from './env';
+
+let server: TestServer;
+let agent: NatsConnection;
+test.beforeAll(async () => {
+	server = await startTestServer({ origins: [new URL(appUrl).origin] });
+	agent = await connect({ servers: server.natsUrl, name: 'agents (test)' });
+});
+test.afterAll(async () => {
+	await agent?.close();
+	await server?.stop();
+});
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1400, height: 900 };
+
+function raise(from: string, kind: 'question' | 'blocker', text: string, to: string | null = null) {
+	agent.publish(
+		to ? `orchestrator.agent.${to}.${kind}` : `orchestrator.broadcast.${kind}`,
+		JSON.stringify(
+			seedQuestion({
+				from_agent: from,
+				to_agent: to,
+				message_type: kind,
+				content:
+					kind === 'question'
+						? { question: text, options: ['yes', 'no'], context: { build: 412, branch: 'main' } }
+						: { blocker: text, impact: 'high' },
+				timestamp: new Date().toISOString().replace('Z', ''),
+				correlation_id: `${from}-${Date.now()}-${Math.random()}`
+			})
+		)
+	);
+}
+
+async function join(page: Page, name = 'Ada'): Promise<string> {
+	await page.goto(`${appUrl}/?server=${encodeURIComponent(server.wsUrl)}&name=${name}`);
+	await page.getByRole('button', { name: 'Join' }).click();
+	await expect(page.getByText('Watching live:')).toBeVisible();
+	return (await page.getByRole('banner').locator('.mono').first().textContent())!;
+}
+
+test('on a phone the inbox comes first: the first question’s answer buttons are on the first screen, nothing is wider than it', async ({
+	page
+}) => {
+	await page.setViewportSize(PHONE);
+	const me = await join(page);
+	raise('coder-7', 'question', 'Ship build 412?', me);
+	const card = page.getByRole('article', { name: 'coder-7 asks' });
+	await expect(card.getByRole('button', { name: 'yes' })).toBeInViewport();
+	await expect(page.getByRole('region', { name: 'Inbox' })).toContainText(
+		'1 waiting for a human (1 for you)'
+	);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+	// The waiting count stays in sight while the person scrolls.
+	await page.mouse.wheel(0, 600);
+	await expect(page.getByText('1 waiting for a human (1 for you)')).toBeInViewport();
+});
+
+test('dark when the system is dark, light when the person says so, and remembered', async ({ page }) => {
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await join(page);
+	const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+	await expect.poll(background).toBe('rgb(15, 20, 25)');
+	await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
+	await expect.poll(background).toBe('rgb(246, 247, 249)');
+	await page.reload();
+	await expect.poll(background).toBe('rgb(246, 247, 249)');
+	await expect(page.getByRole('combobox', { name: 'Theme' })).toHaveValue('light');
+});
+
+test('a screen reader hears each new question once, a blocker at once, and never the traffic counter', async ({
+	page
+}) => {
+	await join(page);
+	const polite = page.locator('#news-polite[aria-live="polite"]');
+	const urgent = page.locator('#news-urgent[aria-live="assertive"]');
+	raise('coder-8', 'question', 'Rebase or merge?');
+	await expect(polite).toHaveText('coder-8 asks: Rebase or merge?');
+	raise('deployer-8', 'blocker', 'The staging database is down');
+	await expect(urgent).toHaveText('deployer-8 is blocked: The staging database is down');
+	// The traffic counter changes with every message: it is no live region.
+	await expect(page.locator('[aria-live]').filter({ hasText: /messages? ·/ })).toHaveCount(0);
+	// A skip link leads past the header to the inbox.
+	await page.getByRole('link', { name: 'Skip to the inbox' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('region', { name: 'Inbox' })).toBeFocused();
+});
+
+test('before joining, the skip link leads to the form', async ({ page }) => {
+	await page.goto(`${appUrl}/?server=${encodeURIComponent(server.wsUrl)}&name=Ada`);
+	await page.getByRole('link', { name: 'Skip to joining' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByLabel('Server WebSocket URL')).toBeFocused();
+});
+
+test('installable: the page links a web app manifest with icons', async ({ page, request }) => {
+	await page.goto(appUrl);
+	const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+	const response = await request.get(new URL(href!, appUrl).toString());
+	expect(response.headers()['content-type']).toContain('application/manifest+json');
+	const manifest = (await response.json()) as {
+		name: string;
+		display: string;
+		icons: Array<{ src: string }>;
+	};
+	expect(manifest).toMatchObject({ name: 'Switchboard', display: 'standalone' });
+	for (const icon of manifest.icons)
+		expect((await request.get(new URL(icon.src, appUrl).toString())).ok()).toBe(true);
+});
+
+for (const [size, viewport] of Object.entries({ desktop: DESKTOP, phone: PHONE }))
+	for (const scheme of ['light', 'dark'] as const)
+		test(`no WCAG 2.1 A/AA violations (axe-core), ${size}, ${scheme}, with questions, a blocker and traffic`, async ({
+			page
+		}) => {
+			await page.setViewportSize(viewport);
+			await page.emulateMedia({ colorScheme: scheme });
+			await page.goto(appUrl);
+			const joinPage = await new AxeBuilder({ page })
+				.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+				.analyze();
+			expect(joinPage.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual(
+				[]
+			);
+
+			const me = await join(page);
+			raise(`coder-${size}-${scheme}`, 'question', 'Ship it?', me);
+			raise(`ops-${size}-${scheme}`, 'blocker', 'Waiting for credentials');
+			agent.publish('orchestrator.broadcast.status_update', jsonBytes(seedStatusUpdate()));
+			agent.publish('orchestrator.broadcast.question', 'not json');
+			await expect(page.getByRole('article', { name: `coder-${size}-${scheme} asks` })).toBeVisible();
+			await expect(page.getByText(/\d+ invalid/)).toBeVisible();
+			const results = await new AxeBuilder({ page })
+				.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+				.analyze();
+			expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+		});
