@@ -5,7 +5,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test, type Page } from '@playwright/test';
-import { seedQuestion, seedStatusUpdate, jsonBytes } from '../../src/lib/protocol/fixtures';
+import { jsonBytes, seedQuestion, seedStatusUpdate, voltaAnnounce } from '../../src/lib/protocol/fixtures';
 import { startTestServer, type TestServer } from '../helpers/nats-server';
 import { appUrl } from './env';
 
@@ -64,6 +64,27 @@ test('on a phone the inbox comes first: the first question’s answer buttons ar
 	// The waiting count stays in sight while the person scrolls.
 	await page.mouse.wheel(0, 600);
 	await expect(page.getByText('1 waiting for a human (1 for you)')).toBeInViewport();
+});
+
+test('a card names the agent as the roster does, and reads its context as lines, the JSON a click away', async ({
+	page
+}) => {
+	await join(page);
+	agent.publish(
+		'agent.announce',
+		jsonBytes(
+			voltaAnnounce({ id: 'release-bot-1', name: 'Release Bot', timestamp: new Date().toISOString() })
+		)
+	);
+	await expect(page.getByRole('list', { name: 'Agents on the bus' })).toContainText('Release Bot');
+	raise('release-bot-1', 'question', 'Tag the release?');
+	const card = page.getByRole('article', { name: 'Release Bot · release-bot-1 asks' });
+	await expect(card).toBeVisible();
+	const context = card.getByRole('definition');
+	await expect(context).toHaveText(['412', 'main']);
+	await expect(card.getByRole('term')).toHaveText(['build', 'branch']);
+	await card.getByText('Context as JSON').click();
+	await expect(card.locator('pre')).toContainText('"build": 412');
 });
 
 test('dark when the system is dark, light when the person says so, and remembered', async ({ page }) => {

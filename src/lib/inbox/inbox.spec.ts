@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { decode } from '../protocol';
 import { jsonBytes, seedBlocker, seedQuestion, seedStatusUpdate, voltaQuery } from '../protocol/fixtures';
-import { addItems, compareItems, countdownText, itemFromMessage, viewInbox, type InboxItem } from './inbox';
+import {
+	addItems,
+	compareItems,
+	contextLines,
+	countdownText,
+	itemFromMessage,
+	viewInbox,
+	type InboxItem
+} from './inbox';
 
 const me = { id: 'ada-k3x9', team: 'platform' };
 const item = (subject: string, payload: unknown, reply: string | null = null, at = 1000) =>
@@ -199,5 +207,18 @@ describe('the inbox view', () => {
 		expect(countdownText(10 * 60_000 + 5_000, 0)).toBe('10:05');
 		expect(countdownText(2 * 3600_000, 0)).toBe('2:00:00');
 		expect(countdownText(0, 12_000)).toBe('overdue 0:12');
+	});
+});
+
+describe('contextLines', () => {
+	it('reads a JSON object as label–value lines, nested values as JSON; anything else is left as text', () => {
+		expect(contextLines('{"build": 412, "branch": "main", "files": ["a.ts"]}')).toEqual([
+			['build', '412'],
+			['branch', 'main'],
+			['files', '["a.ts"]']
+		]);
+		expect(contextLines('build 412 failed')).toBeNull();
+		expect(contextLines('[1, 2]')).toBeNull();
+		expect(contextLines('null')).toBeNull();
 	});
 });

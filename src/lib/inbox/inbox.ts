@@ -103,6 +103,24 @@ function urgencyOf(value: unknown): Urgency | null {
 	return typeof value === 'string' && value.trim() ? 'critical' : null;
 }
 
+/**
+ * A question's context as label–value lines when it is a JSON object (`{"build": 412}` → build: 412),
+ * nested values written as JSON; null when it is text or anything else (shown as it is).
+ */
+export function contextLines(context: string): Array<[string, string]> | null {
+	let value: unknown;
+	try {
+		value = JSON.parse(context);
+	} catch {
+		return null;
+	}
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+	return Object.entries(value as Record<string, unknown>).map(([key, v]) => [
+		key,
+		typeof v === 'string' ? v : JSON.stringify(v)
+	]);
+}
+
 /** The inbox item a message makes for this person, or null when it is not a question for them. */
 export function itemFromMessage(
 	decoded: Decoded,
