@@ -4,25 +4,15 @@
  * its card into view. Headless tabs always have focus, so this one loses it for real: Playwright's
  * focus emulation is switched off and another tab is brought to the front.
  */
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test, type Page } from '@playwright/test';
 import { seedQuestion } from '../../src/lib/protocol/fixtures';
-import { startTestServer, type TestServer } from '../helpers/nats-server';
 import { appUrl } from './env';
+import { ownBus } from './own-bus';
 
-let server: TestServer;
-let agent: NatsConnection;
-test.beforeAll(async () => {
-	server = await startTestServer({ origins: [new URL(appUrl).origin] });
-	agent = await connect({ servers: server.natsUrl, name: 'blocked agents (test)' });
-});
-test.afterAll(async () => {
-	await agent?.close();
-	await server?.stop();
-});
+const own = ownBus('blocked agents (test)');
 
 function raise(from: string, kind: 'question' | 'blocker', text: string) {
-	agent.publish(
+	own.agent.publish(
 		`orchestrator.broadcast.${kind}`,
 		JSON.stringify(
 			seedQuestion({
@@ -79,7 +69,7 @@ test('in a background tab: one count, one notification per question, one AudioCo
 			}
 		} as typeof AudioContext;
 	});
-	await page.goto(`${appUrl}/?server=${encodeURIComponent(server.wsUrl)}&name=Ada`);
+	await page.goto(`${appUrl}/?server=${encodeURIComponent(own.server.wsUrl)}&name=Ada`);
 	await page.getByRole('button', { name: 'Join' }).click();
 	await expect(page.getByText('Watching live:')).toBeVisible();
 	await page.getByLabel('Sound for blockers').check();
@@ -97,7 +87,7 @@ test('in a background tab: one count, one notification per question, one AudioCo
 	raise('coder-1', 'question', 'Which region?');
 	raise('coder-2', 'question', 'Squash the commits?');
 	raise('deployer', 'blocker', 'Waiting for the staging credentials');
-	await agent.flush();
+	await own.agent.flush();
 	await expect(page).toHaveTitle('(3) Switchboard — Ada');
 	// And it stays at 3: nothing counts itself up.
 	await page.waitForTimeout(2_000);

@@ -35,3 +35,19 @@ export async function openComposer(page: import('@playwright/test').Page, me: st
 	await page.keyboard.press('Enter');
 	await expect(page.getByRole('form', { name: 'Compose a message' })).toBeVisible();
 }
+
+/** Opens a raw WebSocket to `url` from the page's origin: 'open', or 'refused'. */
+export function tryWebSocket(page: import('@playwright/test').Page, url: string): Promise<string> {
+	return page.evaluate(
+		(target) =>
+			new Promise<string>((resolve) => {
+				const ws = new WebSocket(target);
+				ws.onopen = () => {
+					ws.close();
+					resolve('open');
+				};
+				ws.onerror = () => resolve('refused');
+			}),
+		url
+	);
+}

@@ -2,33 +2,23 @@
  * The console by keyboard alone: moving between open questions, answering with Ctrl+Enter and
  * landing on the next one, the keyboard sheet, Escape, and focus that never falls to the page.
  */
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test, type Page } from '@playwright/test';
 import { jsonBytes, seedQuestion, seedStatusUpdate } from '../../src/lib/protocol/fixtures';
-import { startTestServer, type TestServer } from '../helpers/nats-server';
 import { appUrl } from './env';
+import { ownBus } from './own-bus';
 
-let server: TestServer;
-let agent: NatsConnection;
-test.beforeAll(async () => {
-	server = await startTestServer({ origins: [new URL(appUrl).origin] });
-	agent = await connect({ servers: server.natsUrl, name: 'agents (test)' });
-});
-test.afterAll(async () => {
-	await agent?.close();
-	await server?.stop();
-});
+const own = ownBus('agents (test)');
 
 const unique = () => Math.random().toString(36).slice(2, 7);
 
 async function join(page: Page) {
-	await page.goto(`${appUrl}/?server=${encodeURIComponent(server.wsUrl)}&name=Ada`);
+	await page.goto(`${appUrl}/?server=${encodeURIComponent(own.server.wsUrl)}&name=Ada`);
 	await page.getByRole('button', { name: 'Join' }).click();
 	await expect(page.getByText('Watching live:')).toBeVisible();
 }
 
 function ask(from: string, question: string) {
-	agent.publish(
+	own.agent.publish(
 		'orchestrator.broadcast.question',
 		JSON.stringify(
 			seedQuestion({
@@ -52,10 +42,10 @@ test('j and k move between open questions; Ctrl+Enter answers, and the focus goe
 	const run = unique();
 	const askers = ['first', 'second', 'third'].map((n) => `${n}-${run}`);
 	const answers: string[] = [];
-	const sub = agent.subscribe(`orchestrator.agent.${askers[0]}.answer`, {
+	const sub = own.agent.subscribe(`orchestrator.agent.${askers[0]}.answer`, {
 		callback: (_e, msg) => void answers.push(msg.json<{ content: { answer: string } }>().content.answer)
 	});
-	await agent.flush();
+	await own.agent.flush();
 	for (const [i, from] of askers.entries()) {
 		ask(from, `Question ${i + 1} of ${run}?`);
 		await expect(card(page, from)).toBeVisible();
@@ -93,7 +83,7 @@ test('? opens the keyboard sheet, Escape closes it and a message’s detail; a f
 	await expect(sheet).toBeHidden();
 
 	const marker = unique();
-	agent.publish(
+	own.agent.publish(
 		'orchestrator.broadcast.status_update',
 		jsonBytes(seedStatusUpdate({ content: { status: `focused-${marker}` } }))
 	);
@@ -101,7 +91,7 @@ test('? opens the keyboard sheet, Escape closes it and a message’s detail; a f
 	await row.focus();
 	// New messages arrive above it while it has the focus.
 	for (let n = 0; n < 5; n++)
-		agent.publish(
+		own.agent.publish(
 			'orchestrator.broadcast.status_update',
 			jsonBytes(seedStatusUpdate({ content: { status: `later-${marker}-${n}` } }))
 		);

@@ -5,22 +5,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
-import { appUrl, joinAs, wsUrl } from './env';
+import { appUrl, joinAs, tryWebSocket, wsUrl } from './env';
 
-/** Opens a raw WebSocket to the bus from the page's origin: 'open', or 'refused'. */
-const tryOpen = (page: Page) =>
-	page.evaluate(
-		(url) =>
-			new Promise<string>((resolve) => {
-				const ws = new WebSocket(url);
-				ws.onopen = () => {
-					ws.close();
-					resolve('open');
-				};
-				ws.onerror = () => resolve('refused');
-			}),
-		wsUrl
-	);
+const tryOpen = (page: Page) => tryWebSocket(page, wsUrl);
 
 test('a page from another origin cannot open a connection to the bus; the app, by either local name, can', async ({
 	page

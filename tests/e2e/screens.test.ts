@@ -3,28 +3,18 @@
  * a server of its own, so what the page shows is exactly what the test sent.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test, type Page } from '@playwright/test';
 import { jsonBytes, seedQuestion, seedStatusUpdate, voltaAnnounce } from '../../src/lib/protocol/fixtures';
-import { startTestServer, type TestServer } from '../helpers/nats-server';
 import { appUrl } from './env';
+import { ownBus } from './own-bus';
 
-let server: TestServer;
-let agent: NatsConnection;
-test.beforeAll(async () => {
-	server = await startTestServer({ origins: [new URL(appUrl).origin] });
-	agent = await connect({ servers: server.natsUrl, name: 'agents (test)' });
-});
-test.afterAll(async () => {
-	await agent?.close();
-	await server?.stop();
-});
+const own = ownBus('agents (test)');
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1400, height: 900 };
 
 function raise(from: string, kind: 'question' | 'blocker', text: string, to: string | null = null) {
-	agent.publish(
+	own.agent.publish(
 		to ? `orchestrator.agent.${to}.${kind}` : `orchestrator.broadcast.${kind}`,
 		JSON.stringify(
 			seedQuestion({
@@ -43,7 +33,7 @@ function raise(from: string, kind: 'question' | 'blocker', text: string, to: str
 }
 
 async function join(page: Page, name = 'Ada'): Promise<string> {
-	await page.goto(`${appUrl}/?server=${encodeURIComponent(server.wsUrl)}&name=${name}`);
+	await page.goto(`${appUrl}/?server=${encodeURIComponent(own.server.wsUrl)}&name=${name}`);
 	await page.getByRole('button', { name: 'Join' }).click();
 	await expect(page.getByText('Watching live:')).toBeVisible();
 	return (await page.getByRole('banner').locator('.mono').first().textContent())!;
@@ -70,7 +60,7 @@ test('a card names the agent as the roster does, and reads its context as lines,
 	page
 }) => {
 	await join(page);
-	agent.publish(
+	own.agent.publish(
 		'agent.announce',
 		jsonBytes(
 			voltaAnnounce({ id: 'release-bot-1', name: 'Release Bot', timestamp: new Date().toISOString() })
@@ -118,7 +108,7 @@ test('a screen reader hears each new question once, a blocker at once, and never
 });
 
 test('before joining, the skip link leads to the form', async ({ page }) => {
-	await page.goto(`${appUrl}/?server=${encodeURIComponent(server.wsUrl)}&name=Ada`);
+	await page.goto(`${appUrl}/?server=${encodeURIComponent(own.server.wsUrl)}&name=Ada`);
 	await page.getByRole('link', { name: 'Skip to joining' }).focus();
 	await page.keyboard.press('Enter');
 	await expect(page.getByLabel('Server WebSocket URL')).toBeFocused();
@@ -157,8 +147,8 @@ for (const [size, viewport] of Object.entries({ desktop: DESKTOP, phone: PHONE }
 			const me = await join(page);
 			raise(`coder-${size}-${scheme}`, 'question', 'Ship it?', me);
 			raise(`ops-${size}-${scheme}`, 'blocker', 'Waiting for credentials');
-			agent.publish('orchestrator.broadcast.status_update', jsonBytes(seedStatusUpdate()));
-			agent.publish('orchestrator.broadcast.question', 'not json');
+			own.agent.publish('orchestrator.broadcast.status_update', jsonBytes(seedStatusUpdate()));
+			own.agent.publish('orchestrator.broadcast.question', 'not json');
 			await expect(page.getByRole('article', { name: `coder-${size}-${scheme} asks` })).toBeVisible();
 			await expect(page.getByText(/\d+ invalid/)).toBeVisible();
 			const results = await new AxeBuilder({ page })

@@ -6,7 +6,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test } from '@playwright/test';
 import { jsonBytes, seedQuestion } from '../../src/lib/protocol/fixtures';
 import { PASSWORDS, startSecureServer, type SecureServer } from '../helpers/secure-server';
-import { appUrl } from './env';
+import { appUrl, tryWebSocket } from './env';
 
 let secure: SecureServer;
 test.beforeAll(async () => {
@@ -85,20 +85,7 @@ test('only pages from the app’s origin may open a browser connection (allowed_
 }) => {
 	const context = await browser.newContext({ ignoreHTTPSErrors: true });
 	const page = await context.newPage();
-	/** Opens a raw WebSocket from the page's origin: 'open', or how it ended. */
-	const tryOpen = () =>
-		page.evaluate(
-			(url) =>
-				new Promise<string>((resolve) => {
-					const ws = new WebSocket(url);
-					ws.onopen = () => {
-						ws.close();
-						resolve('open');
-					};
-					ws.onerror = () => resolve('refused');
-				}),
-			secure.wssUrl
-		);
+	const tryOpen = () => tryWebSocket(page, secure.wssUrl);
 	try {
 		await page.goto(appUrl);
 		expect(await tryOpen()).toBe('open');
