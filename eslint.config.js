@@ -4,6 +4,73 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
+/** The feature folders of src/lib, each with its public index.ts (and, for the page, ui.ts). */
+const FEATURES = [
+	'protocol',
+	'storage',
+	'connection',
+	'presence',
+	'inbox',
+	'roster',
+	'traffic',
+	'compose',
+	'demo',
+	'theme',
+	'console'
+];
+const ANY_FEATURE = `(?:${FEATURES.join('|')})`;
+
+/** Reaching into another feature's files, from a feature (`$lib/x/y`, `../x/y`) or from outside (`…/lib/x/y`). */
+/** @param {'lib' | 'outside'} from */
+const intoFeature = (from) => ({
+	regex:
+		from === 'lib'
+			? `^(?:\\$lib|\\.\\.)/${ANY_FEATURE}/(?!(?:ui|fixtures)$)`
+			: `(?:^\\$lib|/lib)/${ANY_FEATURE}/(?!(?:ui|fixtures)$)`,
+	message:
+		'Use a feature through its index.ts (`$lib/inbox`) or, in the page, its ui.ts (`$lib/inbox/ui`); inside a feature, import its files relatively (`./inbox-store`).'
+});
+const noNatsClient = {
+	group: ['@nats-io/*', 'nats', 'nats.ws'],
+	message:
+		'Components and routes never hold a NATS client: go through the connection (`$lib/connection/ui`) or a feature.'
+};
+const noPageParts = {
+	regex: '(?:^\\$lib|/lib)/[a-z-]+/ui$|\\.svelte$',
+	message: "Node code (SDK, CLI, MCP) uses a feature's index.ts only: ui.ts and components are for the page."
+};
+
+function boundaries() {
+	/**
+	 * @param {Array<{ group?: string[], regex?: string, message: string }>} patterns
+	 * @returns {import('eslint').Linter.RulesRecord}
+	 */
+	const rule = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+	return [
+		{ files: ['src/lib/**'], rules: rule([intoFeature('lib')]) },
+		{ files: ['src/routes/**', 'tests/**', 'bench/**'], rules: rule([intoFeature('outside')]) },
+		{ files: ['src/lib/**/*.svelte', 'src/routes/**'], rules: rule([intoFeature('lib'), noNatsClient]) },
+		{ files: ['src/routes/**'], rules: rule([intoFeature('outside'), noNatsClient]) },
+		{ files: ['src/sdk/**', 'src/cli/**', 'src/mcp/**'], rules: rule([intoFeature('outside'), noPageParts]) },
+		{
+			// The protocol module is shared by the browser, Node agents, the CLI and tests: keep it pure.
+			files: ['src/lib/protocol/**'],
+			rules: rule([
+				{ group: ['svelte', 'svelte/*'], message: 'The protocol module must not depend on Svelte.' },
+				{
+					group: ['$app/*', '$lib/*'],
+					message: 'The protocol module uses relative imports only, no SvelteKit.'
+				},
+				{
+					group: ['@nats-io/*', 'nats', 'nats.ws'],
+					message: 'The protocol module must not import a NATS client.'
+				},
+				{ group: ['node:*'], message: 'The protocol module must run in the browser too.' }
+			])
+		}
+	];
+}
+
 export default ts.config(
 	{
 		ignores: [
@@ -41,27 +108,8 @@ export default ts.config(
 		files: ['**/*.svelte.ts'],
 		rules: { 'svelte/prefer-svelte-reactivity': 'off' }
 	},
-	{
-		// The protocol module is shared by the browser, Node agents, the CLI and tests: keep it pure.
-		files: ['src/lib/protocol/**'],
-		rules: {
-			'no-restricted-imports': [
-				'error',
-				{
-					patterns: [
-						{ group: ['svelte', 'svelte/*'], message: 'The protocol module must not depend on Svelte.' },
-						{
-							group: ['$app/*', '$lib/*'],
-							message: 'The protocol module uses relative imports only, no SvelteKit.'
-						},
-						{
-							group: ['@nats-io/*', 'nats', 'nats.ws'],
-							message: 'The protocol module must not import a NATS client.'
-						},
-						{ group: ['node:*'], message: 'The protocol module must run in the browser too.' }
-					]
-				}
-			]
-		}
-	}
+	// Boundaries (src/lib/README.md): the protocol module is pure; a feature is used from outside only
+	// through its index.ts (any runtime) or ui.ts (the page's state classes and components); components
+	// and routes never hold a NATS client; Node code never loads the page's parts.
+	...boundaries()
 );

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedReceiverAccepts, seedHeartbeat } from '../src/lib/protocol/fixtures';
-import { record, until } from './helpers/bus';
+import { record, until } from './helpers/watching';
 import { openHumanConsole, type HumanConsole } from './helpers/human';
 import { freeSettings, startTestServer } from './helpers/nats-server';
 import { findNatsServer, startNatsServer } from '../scripts/lib/nats-server.js';
@@ -326,7 +326,7 @@ describe('switchboard setup', () => {
 			const anyone = await switchboard(['setup'], { NATS_URL: server.natsUrl }).done;
 			expect(anyone.code).toBe(1);
 			expect(anyone.stdout).toMatch(
-				/the stream SWITCHBOARD_INBOX could not be set up: .*Permissions Violation.*NATS_USER=admin/u
+				/the stream SWITCHBOARD_INBOX could not be set up: the server does not allow this login to send on \$JS\.API\.STREAM\.CREATE\.SWITCHBOARD_INBOX: .*NATS_USER=admin/u
 			);
 
 			const admin = { NATS_URL: server.natsUrl, NATS_USER: 'admin', NATS_PASSWORD: server.adminPassword };

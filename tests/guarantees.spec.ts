@@ -9,8 +9,8 @@ import { headers } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AlreadyAnsweredError, readAnswer, recordAnswer, replayInbox } from '../src/lib/agents/inbox-store';
-import type { InboxItem } from '../src/lib/inbox/inbox';
+import { AlreadyAnsweredError, readAnswer, recordAnswer, replayInbox } from '../src/lib/inbox';
+import type { InboxItem } from '../src/lib/inbox';
 import { questionKey, type AnswerRecord } from '../src/lib/protocol';
 import { QuestionTooLargeError, StorageError, connectAgent, type SwitchboardAgent } from '../src/sdk';
 import {
@@ -22,7 +22,7 @@ import {
 	checkStorage,
 	provisionStorage
 } from '../src/lib/storage';
-import { until } from './helpers/bus';
+import { until } from './helpers/watching';
 import { openHumanConsole, type HumanConsole } from './helpers/human';
 import { startTestCluster } from './helpers/nats-cluster';
 import { startTestServer } from './helpers/nats-server';
@@ -261,9 +261,9 @@ describe('storage that is missing or planted', () => {
 			no_ack: true
 		});
 		// The page's own classes: the inbox says why it does not use the stream.
-		const bus = await import('../src/lib/bus/connection.svelte');
-		const { TrafficFeed } = await import('../src/lib/bus/traffic.svelte');
-		const { InboxState } = await import('../src/lib/bus/inbox.svelte');
+		const bus = await import('../src/lib/connection/connection.svelte');
+		const { TrafficFeed } = await import('../src/lib/traffic/traffic.svelte');
+		const { InboxState } = await import('../src/lib/inbox/inbox.svelte');
 		const page = new bus.BusConnection();
 		cleanups.push(() => page.leave());
 		await page.join({ servers: [server.wsUrl], name: 'Ada' });

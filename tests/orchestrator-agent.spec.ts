@@ -113,6 +113,6 @@ describe('an orchestrator agent in Python', () => {
 });
 
 async function until(check: () => boolean) {
-	const { until: wait } = await import('./helpers/bus');
+	const { until: wait } = await import('./helpers/watching');
 	await wait(check, 'the agent’s handler');
 }

@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { record, until } from '../../tests/helpers/bus';
+import { record, until } from '../../tests/helpers/watching';
 import { openHumanConsole, type HumanConsole } from '../../tests/helpers/human';
 
 const natsUrl = inject('natsUrl');

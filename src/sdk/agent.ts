@@ -4,18 +4,9 @@
  */
 import fs from 'node:fs';
 import { connect } from '@nats-io/transport-node';
-import {
-	AuthorizationError,
-	UserAuthenticationExpiredError,
-	credsAuthenticator,
-	wsconnect,
-	type ConnectionOptions,
-	type Msg,
-	type NatsConnection
-} from '@nats-io/nats-core';
-import { AgentPresence } from '../lib/agents/presence';
-import { inboxPrefixFor } from '../lib/bus/connection-options';
-import { replayPresence } from '../lib/agents/presence-history';
+import { wsconnect, type ConnectionOptions, type Msg, type NatsConnection } from '@nats-io/nats-core';
+import { connectOptionsFor, describeError, isNoResponders, isSignInRefused } from '../lib/connection';
+import { AgentPresence, replayPresence } from '../lib/presence';
 import {
 	createEnvelope,
 	decode,
@@ -29,9 +20,9 @@ import {
 	type AgentMessage,
 	type MessageType
 } from '../lib/protocol';
-import { agentState, applySightings, sightingsFrom, type Roster } from '../lib/roster/roster';
+import { agentState, applySightings, sightingsFrom, type Roster } from '../lib/roster';
 import { ask, type AskOptions, type AskResult } from './ask';
-import { ConnectError, InvalidReplyError, RequestTimeoutError } from './errors';
+import { AgentUnreachableError, ConnectError, InvalidReplyError, RequestTimeoutError } from './errors';
 
 export interface AgentOptions {
 	/** Server URLs; default `NATS_URL`, else nats://127.0.0.1:4222. `ws://` and `wss://` use WebSocket. */
@@ -63,18 +54,13 @@ export function serversFrom(value: string | string[] | undefined, env = process.
 async function open(servers: string[], options: AgentOptions, name: string): Promise<NatsConnection> {
 	const env = process.env;
 	const credsFile = options.credsFile ?? env.NATS_CREDS;
-	const creds = credsFile ? fs.readFileSync(credsFile) : undefined;
-	const user = options.user ?? env.NATS_USER;
 	const connection: ConnectionOptions = {
-		servers,
-		name,
-		user,
-		pass: options.pass ?? env.NATS_PASSWORD,
-		token: options.token ?? env.NATS_TOKEN,
-		authenticator: creds ? credsAuthenticator(creds) : undefined,
-		// Replies under the login's own prefix, so a secured server can keep other agents out of them.
-		inboxPrefix: inboxPrefixFor({ user, credentials: creds ? new TextDecoder().decode(creds) : undefined }),
-		maxReconnectAttempts: -1,
+		...connectOptionsFor(servers, name, {
+			user: options.user ?? env.NATS_USER,
+			pass: options.pass ?? env.NATS_PASSWORD,
+			token: options.token ?? env.NATS_TOKEN,
+			credentials: credsFile ? fs.readFileSync(credsFile, 'utf8') : undefined
+		}),
 		reconnectTimeWait: 1_000
 	};
 	const web = servers.every((s) => /^wss?:\/\//u.test(s));
@@ -87,17 +73,16 @@ async function open(servers: string[], options: AgentOptions, name: string): Pro
 	try {
 		return await connectTo(connection);
 	} catch (error) {
-		const refused = error instanceof AuthorizationError || error instanceof UserAuthenticationExpiredError;
+		const refused = isSignInRefused(error);
 		if (!refused && options.waitForServer) {
 			// The server is not up yet: wait for it (a person's question should not be lost to a restart).
 			options.onWaitingForServer?.(servers);
 			return await connectTo({ ...connection, waitOnFirstConnect: true });
 		}
-		const detail = error instanceof Error ? error.message : String(error);
 		throw new ConnectError(
 			refused
-				? `The server at ${servers.join(', ')} refused the credentials (${detail}): check NATS_USER/NATS_PASSWORD, NATS_TOKEN or NATS_CREDS.`
-				: `Could not reach a NATS server at ${servers.join(', ')} (${detail}). Check that it runs (npm start starts one) and that NATS_URL or --server points at its client port.`,
+				? `The server at ${servers.join(', ')} refused the credentials (${describeError(error)}): check NATS_USER/NATS_PASSWORD, NATS_TOKEN or NATS_CREDS.`
+				: `Could not reach a NATS server at ${servers.join(', ')} (${describeError(error)}). Check that it runs (npm start starts one) and that NATS_URL or --server points at its client port.`,
 			{ cause: error }
 		);
 	}
@@ -174,11 +159,15 @@ export class SwitchboardAgent {
 				}
 			);
 		} catch (error) {
+			if (isNoResponders(error)) {
+				throw new AgentUnreachableError(
+					`Nobody on the bus listens on ${subject}: check that ${to} is online (switchboard agents) and spelled as its id.`,
+					{ cause: error }
+				);
+			}
 			throw new RequestTimeoutError(
-				`${to} did not reply to ${type} within ${timeoutMs} ms (${String(error)}).`,
-				{
-					cause: error
-				}
+				`${to} did not reply to ${type} within ${timeoutMs} ms (${describeError(error)}): check that it is online and answers ${type} requests.`,
+				{ cause: error }
 			);
 		}
 		const decoded = decodeEnvelope(reply.data);

@@ -6,14 +6,7 @@
  * same `id` after a restart picks up where it left off instead of asking twice.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
-import {
-	answersKeptFor,
-	markAsked,
-	openInbox,
-	readAnswer,
-	watchAnswers,
-	watchClaims
-} from '../lib/agents/inbox-store';
+import { answersKeptFor, markAsked, openInbox, readAnswer, watchAnswers, watchClaims } from '../lib/inbox';
 import { QUESTION_LIMIT, StorageError } from '../lib/storage';
 import {
 	AnswerContentSchema,

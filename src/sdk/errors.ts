@@ -60,3 +60,8 @@ export class InvalidReplyError extends SwitchboardError {
 export class RequestTimeoutError extends SwitchboardError {
 	override name = 'RequestTimeoutError';
 }
+
+/** A request went to a subject nobody listens on: the agent is not on the bus (the server said "no responders"). */
+export class AgentUnreachableError extends SwitchboardError {
+	override name = 'AgentUnreachableError';
+}

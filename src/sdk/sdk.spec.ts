@@ -2,7 +2,7 @@
 import { connect } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedReceiverAccepts } from '../lib/protocol/fixtures';
-import { record, until } from '../../tests/helpers/bus';
+import { record, until } from '../../tests/helpers/watching';
 import { openHumanConsole, type HumanConsole } from '../../tests/helpers/human';
 import { startTestServer, type TestServer } from '../../tests/helpers/nats-server';
 import {

@@ -2,14 +2,15 @@
  * A person at a Switchboard console, for tests of the agents' side: the browser's own classes
  * (BusConnection, Participant, TrafficFeed, InboxState) over WebSocket, in Node.
  */
-import { BusConnection, type Connector } from '../../src/lib/bus/connection.svelte';
+import type { Connector } from '../../src/lib/connection';
+import { BusConnection } from '../../src/lib/connection/ui';
 
-import { InboxState } from '../../src/lib/bus/inbox.svelte';
-import { Participant } from '../../src/lib/bus/participant.svelte';
-import { TrafficFeed } from '../../src/lib/bus/traffic.svelte';
-import type { InboxItem } from '../../src/lib/inbox/inbox';
+import { InboxState } from '../../src/lib/inbox/ui';
+import { Participant } from '../../src/lib/presence/ui';
+import { TrafficFeed } from '../../src/lib/traffic/ui';
+import type { InboxItem } from '../../src/lib/inbox';
 import type { HumanAnswer } from '../../src/lib/protocol';
-import { until } from './bus';
+import { until } from './watching';
 
 /**
  * `connector` swaps the browser's WebSocket for another transport. nats-core keeps one transport

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { until } from './bus';
+import { until } from './watching';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const VENV = path.join(ROOT, '.venv');

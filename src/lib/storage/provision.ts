@@ -7,6 +7,7 @@
 import { PermissionViolationError, type NatsConnection } from '@nats-io/nats-core';
 import type { StreamConfig } from '@nats-io/jetstream';
 import { AnswerRecordSchema, parseJson, questionKey } from '../protocol';
+import { describeError } from '../connection';
 import { loadJetStream } from './read';
 import {
 	ANSWERS_SPEC,
@@ -55,8 +56,6 @@ async function currentConfig(nc: NatsConnection, name: string): Promise<Record<s
 		throw error;
 	}
 }
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Compares each stream and bucket with Switchboard's settings and touches nothing: what a console or
@@ -154,8 +153,8 @@ export async function provisionStorage(nc: NatsConnection): Promise<StorageRepor
 				outcome: 'failed',
 				details: [
 					refused
-						? `${message(error)}: run setup as a user allowed to manage streams (on npm start's server: NATS_USER=admin, NATS_PASSWORD from <data folder>/admin-password)`
-						: message(error)
+						? `${describeError(error)}: run setup as a user allowed to manage streams (on npm start's server: NATS_USER=admin, NATS_PASSWORD from <data folder>/admin-password)`
+						: describeError(error)
 				]
 			});
 		}
@@ -163,7 +162,9 @@ export async function provisionStorage(nc: NatsConnection): Promise<StorageRepor
 	const copied = await copyLegacyAnswers(nc).catch((error: unknown): StorageReport => ({
 		spec: ANSWERS_SPEC,
 		outcome: 'failed',
-		details: [`the answers in the old bucket ${LEGACY_INBOX_BUCKET} could not be copied: ${message(error)}`]
+		details: [
+			`the answers in the old bucket ${LEGACY_INBOX_BUCKET} could not be copied: ${describeError(error)}`
+		]
 	}));
 	if (copied) reports.push(copied);
 	return reports;

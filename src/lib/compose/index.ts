@@ -1,0 +1,2 @@
+/** Composing a message as the joined agent, checked before anything is sent. Any runtime. */
+export * from './compose';

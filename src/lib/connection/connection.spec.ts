@@ -1,0 +1,167 @@
+/**
+ * The browser's connection code against a real nats-server over WebSocket (Node's WebSocket is the
+ * same W3C API the browser has), with agents on the official TCP client.
+ */
+import { connect } from '@nats-io/transport-node';
+import { describe, expect, inject, it } from 'vitest';
+import { jsonBytes, seedStatusUpdate, voltaHeartbeat } from '$lib/protocol/fixtures';
+import { until } from '../../../tests/helpers/watching';
+import { busesLeftAfterEach } from '../../../tests/helpers/bus-connections';
+import { startTestServer } from '../../../tests/helpers/nats-server';
+import { TrafficFeed } from '$lib/traffic/ui';
+
+const wsUrl = inject('wsUrl');
+const natsUrl = inject('natsUrl');
+
+const newBus = busesLeftAfterEach();
+
+describe('BusConnection', () => {
+	it('joins over WebSocket and reports the server’s facts', async () => {
+		const bus = newBus();
+		expect(await bus.join({ servers: [wsUrl], name: 'Ada' })).toBe(true);
+		expect(bus.status).toEqual({ state: 'connected', server: expect.stringContaining('127.0.0.1') });
+		expect(bus.server).toMatchObject({ name: 'switchboard-local', jetstream: true, maxPayload: 1048576 });
+		expect(await bus.rtt()).toBeGreaterThanOrEqual(0);
+	});
+
+	it('says in words why it could not join, and what to do', async () => {
+		const bus = newBus();
+		expect(await bus.join({ servers: ['ws://127.0.0.1:1'], name: 'Ada' })).toBe(false);
+		expect(bus.status).toMatchObject({
+			state: 'closed',
+			reason: expect.stringContaining('ws://127.0.0.1:1')
+		});
+		expect(bus.status.state === 'closed' && bus.status.reason).toMatch(/npm start/);
+	});
+
+	it('leaves cleanly: the status says closed without an error', async () => {
+		const bus = newBus();
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		await bus.leave();
+		expect(bus.status).toEqual({ state: 'closed', reason: null });
+		expect(() => bus.publish('x', new Uint8Array())).toThrow('Not connected');
+	});
+
+	it('shows reconnecting while the server is down and comes back by itself', async () => {
+		const server = await startTestServer();
+		try {
+			const bus = newBus();
+			await bus.join({ servers: [server.wsUrl], name: 'Ada' });
+			await server.kill();
+			await until(() => bus.status.state === 'reconnecting', 'reconnecting');
+			let reconnects = 0;
+			bus.onReconnect(() => (reconnects += 1));
+			await server.start();
+			await until(() => bus.status.state === 'connected', 'connected again', 20_000);
+			expect(reconnects).toBe(1);
+		} finally {
+			await server.stop();
+		}
+	});
+});
+
+describe('TrafficFeed', () => {
+	it('lists seed and Volta traffic from agents on TCP, and flags what is invalid', async () => {
+		const bus = newBus();
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		const feed = new TrafficFeed(bus, { schedule: (flush) => setTimeout(flush, 0) });
+		feed.start();
+		await bus.flush();
+
+		const agent = await connect({ servers: natsUrl });
+		try {
+			agent.publish('orchestrator.broadcast.status_update', jsonBytes(seedStatusUpdate()));
+			agent.publish('agent.volta-claude-1.heartbeat', jsonBytes(voltaHeartbeat()));
+			agent.publish('orchestrator.broadcast.question', 'this is not JSON');
+			agent.publish('unrelated.subject', 'not shown');
+			await agent.flush();
+			await until(() => feed.total === 3, 'three messages');
+		} finally {
+			await agent.close();
+		}
+
+		const [invalid, heartbeat, status] = feed.entries;
+		expect(status.summary).toMatchObject({
+			type: 'status_update',
+			from: 'coder-2.1-1733409000',
+			valid: true
+		});
+		expect(heartbeat.summary).toMatchObject({ type: 'heartbeat', from: 'volta-claude-1', valid: true });
+		expect(invalid.summary).toMatchObject({ valid: false, problem: expect.stringMatching(/not JSON/) });
+		expect(feed.invalid).toBe(1);
+		feed.stop();
+	});
+
+	it('keeps memory bounded: at most `limit` entries, counting all', async () => {
+		const bus = newBus();
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		const feed = new TrafficFeed(bus, { limit: 50, schedule: (flush) => setTimeout(flush, 0) });
+		feed.start(['orchestrator.broadcast.>']);
+		await bus.flush();
+		const agent = await connect({ servers: natsUrl });
+		try {
+			for (let i = 0; i < 500; i++) {
+				agent.publish(
+					'orchestrator.broadcast.heartbeat',
+					jsonBytes(seedStatusUpdate({ message_type: 'heartbeat', content: { status: 'alive', n: i } }))
+				);
+			}
+			await agent.flush();
+			await until(() => feed.total === 500, '500 messages');
+		} finally {
+			await agent.close();
+		}
+		expect(feed.entries).toHaveLength(50);
+		expect(feed.entries[0].summary.preview).toContain('"n":499');
+		feed.stop();
+	});
+
+	it('redraws a flood at most every 100 ms, and catches up on the first quiet frame', async () => {
+		const bus = newBus();
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		const frames: Array<() => void> = [];
+		let now = 1_000;
+		const feed = new TrafficFeed(bus, { schedule: (flush) => frames.push(flush), clock: () => now });
+		let arrived = 0;
+		feed.listen(() => (arrived += 1));
+		feed.start(['orchestrator.broadcast.>']);
+		await bus.flush();
+		const agent = await connect({ servers: natsUrl });
+		const burst = async (n: number) => {
+			const target = arrived + n;
+			for (let i = 0; i < n; i++)
+				agent.publish('orchestrator.broadcast.status_update', jsonBytes(seedStatusUpdate()));
+			await agent.flush();
+			await until(() => arrived === target, `${target} messages`);
+		};
+		const frame = (at: number) => {
+			now = at;
+			for (const flush of frames.splice(0)) flush();
+		};
+		try {
+			await burst(200);
+			frame(1_000); // the first flood frame draws at once
+			expect([feed.version, feed.total]).toEqual([1, 200]);
+
+			await burst(100);
+			frame(1_016); // still flooding, drawn 16 ms ago: stays behind, counts included
+			expect([feed.version, feed.total]).toEqual([1, 200]);
+			frame(1_032); // a quiet frame catches up
+			expect([feed.version, feed.total]).toEqual([2, 300]);
+
+			await burst(100);
+			frame(1_048);
+			await burst(100);
+			frame(1_140); // flooding, but 108 ms since the last draw
+			expect([feed.version, feed.total]).toEqual([3, 500]);
+
+			await burst(10);
+			frame(1_150); // a trickle is drawn every frame
+			expect([feed.version, feed.total]).toEqual([4, 510]);
+			expect(frames).toHaveLength(0);
+		} finally {
+			await agent.close();
+			feed.stop();
+		}
+	});
+});

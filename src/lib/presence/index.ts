@@ -1,0 +1,6 @@
+/** Being an agent on the bus (announce, heartbeat, pong, services, leave) and presence history. Any runtime. */
+export * from './agent-presence';
+export * from './identity';
+export { replayPresence } from './presence-history';
+export * from './ticker';
+export type { Participant } from './participant.svelte';

@@ -1,0 +1,49 @@
+/** The person at this tab, as an agent on the bus: joining, presence, leaving. */
+import { AgentPresence } from './agent-presence';
+import type { AgentIdentity } from '$lib/protocol';
+import type { BusConnection, JoinDetails } from '$lib/connection';
+import { identityFor, type IdentityChoice } from './identity';
+import { createWorkerTicker } from './worker-ticker';
+
+export class Participant {
+	/** Who this tab is on the bus; null before joining. */
+	identity = $state.raw<AgentIdentity | null>(null);
+
+	#bus: BusConnection;
+	#presence: AgentPresence | null = null;
+	#stopWatching: (() => void) | null = null;
+	#joinedListeners = new Set<(identity: AgentIdentity) => void>();
+
+	constructor(bus: BusConnection) {
+		this.#bus = bus;
+	}
+
+	async join(details: JoinDetails & IdentityChoice): Promise<boolean> {
+		const identity = identityFor(details, typeof localStorage === 'undefined' ? null : localStorage);
+		if (!(await this.#bus.join(details))) return false;
+		this.identity = identity;
+		// Before presence starts, so what listens on the bus for this person hears their own announce.
+		for (const listener of this.#joinedListeners) listener(identity);
+		this.#presence = new AgentPresence(this.#bus.nats, identity, { ticker: createWorkerTicker() });
+		await this.#presence.start();
+		// A restarted server forgot nothing about us in JetStream, but agents that joined meanwhile did not hear us.
+		this.#stopWatching = this.#bus.onReconnect(() => this.#presence?.announce());
+		return true;
+	}
+
+	/** Calls `listener` each time this tab joins the bus, with who it is there; returns the remover. */
+	onJoined(listener: (identity: AgentIdentity) => void): () => void {
+		this.#joinedListeners.add(listener);
+		return () => this.#joinedListeners.delete(listener);
+	}
+
+	/** Says goodbye on the bus, then closes the connection. */
+	async leave(): Promise<void> {
+		const presence = this.#presence;
+		this.#presence = null;
+		this.#stopWatching?.();
+		this.#stopWatching = null;
+		await presence?.leave().catch(() => undefined);
+		await this.#bus.leave();
+	}
+}

@@ -1,0 +1,3 @@
+/** The person at this tab as an agent: joining, presence on a worker clock, leaving. Browser only. */
+export { Participant } from './participant.svelte';
+export { getParticipant, setParticipant } from './context';

@@ -1,0 +1,5 @@
+/** Every message seen on the bus, decoded once, kept in a bounded ring, filtered. Any runtime. */
+export * from './traffic';
+export { Ring } from './ring';
+export { nextFrame, type Schedule } from './frame';
+export type { TrafficFeed } from './traffic.svelte';
