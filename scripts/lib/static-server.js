@@ -26,7 +26,7 @@ export function contentSecurityPolicy(indexHtml) {
 		"style-src 'self' 'unsafe-inline'",
 		"img-src 'self' data:",
 		"connect-src 'self' ws: wss:",
-		// The heartbeat's clock runs in a worker made from a blob (src/lib/bus/worker-ticker.ts).
+		// The heartbeat's clock runs in a worker made from a blob (src/lib/presence/worker-ticker.ts).
 		"worker-src 'self' blob:",
 		"object-src 'none'",
 		"base-uri 'self'",
