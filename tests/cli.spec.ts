@@ -302,11 +302,15 @@ describe('terminal safety', () => {
 
 describe('switchboard --help', () => {
 	it('explains every command, with examples', async () => {
-		for (const command of ['ask', 'agents', 'tail', 'send', 'broadcast', 'request', 'demo', 'mcp']) {
-			const { code, stdout } = await switchboard([command, '--help']).done;
-			expect(code, command).toBe(0);
-			expect(stdout, command).toContain(`switchboard ${command}`);
-		}
+		const commands = ['ask', 'agents', 'tail', 'send', 'broadcast', 'request', 'demo', 'mcp', 'setup'];
+		const helps = await Promise.all(commands.map((command) => switchboard([command, '--help']).done));
+		helps.forEach(({ code, stdout }, i) => {
+			expect(code, commands[i]).toBe(0);
+			expect(stdout, commands[i]).toContain(`switchboard ${commands[i]}`);
+			expect(stdout, commands[i]).toContain('Connection (every command):');
+		});
+		const main = await switchboard(['--help']).done;
+		for (const command of commands) expect(main.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'mu'));
 		const usage = await switchboard(['dance']).done;
 		expect(usage.code).toBe(2);
 		expect(usage.stderr).toContain('Unknown command "dance"');

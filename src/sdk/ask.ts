@@ -6,7 +6,15 @@
  * same `id` after a restart picks up where it left off instead of asking twice.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
-import { answersKeptFor, markAsked, openInbox, readAnswer, watchAnswers, watchClaims } from '../lib/inbox';
+import {
+	answersKeptFor,
+	markAsked,
+	openInbox,
+	readAnswer,
+	watchAnswers,
+	watchClaims,
+	type InboxStore
+} from '../lib/inbox';
 import { QUESTION_LIMIT, StorageError } from '../lib/storage';
 import {
 	AnswerContentSchema,
@@ -168,31 +176,126 @@ async function openInboxWhenProvisioned(nc: NatsConnection) {
 	}
 }
 
-export async function ask(
-	context: AskContext,
-	question: string,
-	options: AskOptions = {}
-): Promise<AskResult> {
-	const { nc, identity } = context;
-	if (options.fields) {
-		const fields = FieldsSchema.safeParse(options.fields);
-		if (!fields.success) throw new TypeError(`fields: ${describeIssues(fields.error, options.fields)}`);
-	}
-	const store = await openInboxWhenProvisioned(nc);
-	const questionId = options.id ?? newCorrelationId(identity.id);
-	const key = questionKey(identity.id, questionId);
-	const answerSubject = seedSubjects.direct(identity.id, 'answer');
-	const settle = (result: AskResult) => {
-		if (result.decision === 'reject') throw new AnswerRejectedError(result);
-		return result;
+/** What the waiter needs to know of the question it waits for. */
+interface Waiting {
+	nc: NatsConnection;
+	store: InboxStore;
+	key: string;
+	questionId: string;
+	answerSubject: string;
+	onProgress?: (event: AskProgress) => void;
+	/** The result for a record (with the envelope that delivered it, when it came). */
+	resultOf: (record: AnswerRecord, envelope?: AgentMessage) => Promise<AskResult>;
+}
+
+/**
+ * Waits for one question's answer by every means at once, each of which survives a reconnect: the
+ * envelope on the durable answer subject (taken only when it delivers the recorded answer), the
+ * write-once record's watcher, a read of the record on reconnect and every few seconds, and claims
+ * for progress. Ends on the first answer, the connection closing, the timeout or the caller's
+ * signal; one AbortController stops every one of them.
+ */
+function waitForAnswer(w: Waiting, limits: { timeoutMs?: number; signal?: AbortSignal }) {
+	const done = new AbortController();
+	const onStop = (stop: () => void) => done.signal.addEventListener('abort', stop, { once: true });
+	let settle!: { resolve: (result: AskResult) => void; reject: (error: unknown) => void };
+	const result = new Promise<AskResult>((resolve, reject) => (settle = { resolve, reject }));
+	const finish = (value: AskResult) => {
+		if (done.signal.aborted) return;
+		done.abort();
+		settle.resolve(value);
 	};
-	const recorded = async (record: AnswerRecord, envelope?: AgentMessage) =>
-		fromRecord(record, envelope ?? (await keptEnvelope(nc, answerSubject, questionId, record)));
+	const fail = (error: unknown) => {
+		if (done.signal.aborted) return;
+		done.abort();
+		settle.reject(error);
+	};
+	const answered = (record: AnswerRecord, envelope?: AgentMessage) =>
+		void w.resultOf(record, envelope).then(finish, fail);
+	const ignore = (reason: string) => w.onProgress?.({ type: 'ignored', reason });
 
-	const already = await readAnswer(nc, key);
-	if (already) return settle(await recorded(already));
+	// The envelope on the durable answer subject: an envelope nobody recorded is a forgery.
+	const sub = w.nc.subscribe(w.answerSubject, {
+		callback: (error, msg) => {
+			if (error) return;
+			const candidate = answerEnvelope(msg.subject, msg.data, w.questionId);
+			if (!candidate) return;
+			if ('invalid' in candidate) return ignore(`${candidate.invalid} (not taken)`);
+			void readAnswer(w.nc, w.key)
+				.then((record) => {
+					if (record && delivers(candidate, record)) answered(record, candidate.envelope);
+					else
+						ignore(
+							`an answer to ${w.questionId} from ${candidate.envelope.from_agent} that is not the recorded answer (not taken)`
+						);
+				})
+				.catch(() => undefined);
+		}
+	});
+	onStop(() => sub.unsubscribe());
 
-	// Checked before anything is marked or sent: the inbox would not keep a bigger question.
+	// The record, which the console writes before it sends (a moment later, so the result carries the
+	// envelope too); claims for progress.
+	const keep = (stop: () => void) => (done.signal.aborted ? stop() : onStop(stop));
+	watchAnswers(w.nc, (_key, record) => onStop(afterDelay(300, () => answered(record))), w.key).then(
+		keep,
+		fail
+	);
+	watchClaims(
+		w.store,
+		(_key, claim) => w.onProgress?.(claim ? { type: 'claimed', by: claim.by } : { type: 'released' }),
+		w.key
+	).then(keep, fail);
+
+	// After a reconnect the watcher's consumer may be gone with the old server, and the envelope may
+	// have come while we were away: read the record itself, on reconnect and every few seconds.
+	let reading = false;
+	const readRecord = async () => {
+		if (reading || w.nc.isClosed() || done.signal.aborted) return;
+		reading = true;
+		try {
+			const record = await readAnswer(w.nc, w.key);
+			if (record) answered(record);
+		} catch {
+			// not reachable right now: the next reconnect or tick tries again
+		} finally {
+			reading = false;
+		}
+	};
+	const poll = setInterval(() => void readRecord(), 5_000);
+	onStop(() => clearInterval(poll));
+	// Stopped with the wait: a long-lived agent that asks often must not pile up status listeners.
+	const statuses = w.nc.status();
+	// nats-core's status iterator has stop(); its type shows only AsyncIterable.
+	onStop(() => (statuses as { stop?: () => void }).stop?.());
+	void (async () => {
+		for await (const status of statuses) if (status.type === 'reconnect') void readRecord();
+	})();
+
+	void w.nc
+		.closed()
+		.then(() =>
+			fail(
+				new SwitchboardError(
+					`The connection closed before an answer came. The question stays in the inbox; ask again with id "${w.questionId}" to keep waiting.`
+				)
+			)
+		);
+	const { timeoutMs, signal } = limits;
+	if (timeoutMs !== undefined)
+		onStop(afterDelay(timeoutMs, () => fail(new AskTimeoutError(w.questionId, timeoutMs))));
+	signal?.addEventListener('abort', () => fail(signal.reason ?? new Error('The question was abandoned.')), {
+		once: true,
+		signal: done.signal
+	});
+
+	// Awaited by the asker; this keeps an early failure (say, while publishing) from going unhandled.
+	result.catch(() => undefined);
+	return { result, stop: () => done.abort() };
+}
+
+/** The question as the seed's agents send it, on its subject. */
+function questionMessage(identity: AgentIdentity, question: string, questionId: string, options: AskOptions) {
 	const subject = options.to
 		? seedSubjects.direct(options.to, 'question')
 		: options.team
@@ -214,107 +317,50 @@ export async function ask(
 			correlationId: questionId
 		})
 	);
+	return { subject, bytes };
+}
+
+/** A declined question or rejected blocker is an error to the asker; anything else is the answer. */
+function settled(result: AskResult): AskResult {
+	if (result.decision === 'reject') throw new AnswerRejectedError(result);
+	return result;
+}
+
+export async function ask(
+	context: AskContext,
+	question: string,
+	options: AskOptions = {}
+): Promise<AskResult> {
+	const { nc, identity } = context;
+	if (options.fields) {
+		const fields = FieldsSchema.safeParse(options.fields);
+		if (!fields.success) throw new TypeError(`fields: ${describeIssues(fields.error, options.fields)}`);
+	}
+	const store = await openInboxWhenProvisioned(nc);
+	const questionId = options.id ?? newCorrelationId(identity.id);
+	const key = questionKey(identity.id, questionId);
+	const answerSubject = seedSubjects.direct(identity.id, 'answer');
+	const resultOf = async (record: AnswerRecord, envelope?: AgentMessage) =>
+		fromRecord(record, envelope ?? (await keptEnvelope(nc, answerSubject, questionId, record)));
+
+	const already = await readAnswer(nc, key);
+	if (already) return settled(await resultOf(already));
+
+	// Checked before anything is marked or sent: the inbox would not keep a bigger question.
+	const { subject, bytes } = questionMessage(identity, question, questionId, options);
 	if (bytes.length > QUESTION_LIMIT) throw new QuestionTooLargeError(bytes.length, QUESTION_LIMIT);
 
 	const humans = await context.humansOnline();
 	options.onProgress?.({ type: 'humans', online: humans });
 	if (humans.length === 0 && options.requireHuman) throw new NoHumanOnlineError();
 
+	// Waiting starts before the question goes out, so an answer given at once is not missed.
 	const timeoutMs =
 		options.timeoutMs ?? (options.deadline ? options.deadline.getTime() - Date.now() : undefined);
-	const stops: Array<() => void> = [];
-	const waiting = new Promise<AskResult>((resolve, reject) => {
-		const finish = (result: AskResult) => {
-			try {
-				resolve(settle(result));
-			} catch (error) {
-				reject(error);
-			}
-		};
-		const ignore = (reason: string) => options.onProgress?.({ type: 'ignored', reason });
-		// 1. The envelope on our durable answer subject (core NATS resubscribes after a reconnect). It
-		// is taken only when it delivers the recorded answer: an envelope nobody recorded is a forgery.
-		const sub = nc.subscribe(answerSubject, {
-			callback: (error, msg) => {
-				if (error) return;
-				const candidate = answerEnvelope(msg.subject, msg.data, questionId);
-				if (!candidate) return;
-				if ('invalid' in candidate) return ignore(`${candidate.invalid} (not taken)`);
-				void readAnswer(nc, key)
-					.then(async (record) => {
-						if (record && delivers(candidate, record)) finish(await recorded(record, candidate.envelope));
-						else
-							ignore(
-								`an answer to ${questionId} from ${candidate.envelope.from_agent} that is not the recorded answer (not taken)`
-							);
-					})
-					.catch(() => undefined);
-			}
-		});
-		stops.push(() => sub.unsubscribe());
-		// 2. The write-once answer record, which the console writes before it sends; and claims, for
-		// progress. Both watchers pick up again after a reconnect, so nothing given meanwhile is missed.
-		void watchAnswers(
-			nc,
-			(_key, record) => {
-				// Give the envelope a moment to arrive, so the result carries it.
-				setTimeout(() => void recorded(record).then(finish), 300);
-			},
-			key
-		)
-			.then((stop) => stops.push(stop))
-			.catch(reject);
-		void watchClaims(
-			store,
-			(_key, claim) => options.onProgress?.(claim ? { type: 'claimed', by: claim.by } : { type: 'released' }),
-			key
-		)
-			.then((stop) => stops.push(stop))
-			.catch(reject);
-		// After a reconnect the watcher's consumer may be gone with the old server, and the envelope
-		// may have come while we were away: read the record itself, on reconnect and every few seconds.
-		let checking = false;
-		const check = async () => {
-			if (checking || nc.isClosed()) return;
-			checking = true;
-			try {
-				const record = await readAnswer(nc, key);
-				if (record) finish(await recorded(record));
-			} catch {
-				// not reachable right now: the next reconnect or tick tries again
-			} finally {
-				checking = false;
-			}
-		};
-		const poll = setInterval(() => void check(), 5_000);
-		stops.push(() => clearInterval(poll));
-		// Stopped with the ask: a long-lived agent that asks often must not pile up status listeners.
-		const statuses = nc.status();
-		stops.push(() => (statuses as { stop?: () => void }).stop?.());
-		void (async () => {
-			for await (const status of statuses) if (status.type === 'reconnect') void check();
-		})();
-		void nc
-			.closed()
-
-			.then(() =>
-				reject(
-					new SwitchboardError(
-						`The connection closed before an answer came. The question stays in the inbox; ask again with id "${questionId}" to keep waiting.`
-					)
-				)
-			);
-		if (timeoutMs !== undefined)
-			stops.push(afterDelay(timeoutMs, () => reject(new AskTimeoutError(questionId, timeoutMs))));
-		if (options.signal) {
-			const onAbort = () => reject(options.signal!.reason ?? new Error('The question was abandoned.'));
-			options.signal.addEventListener('abort', onAbort, { once: true });
-			stops.push(() => options.signal!.removeEventListener('abort', onAbort));
-		}
-	});
-
-	// Awaited below; this keeps an early rejection (say, a bad reply during publishing) from going unhandled.
-	waiting.catch(() => undefined);
+	const waiter = waitForAnswer(
+		{ nc, store, key, questionId, answerSubject, onProgress: options.onProgress, resultOf },
+		{ timeoutMs, signal: options.signal }
+	);
 	try {
 		await nc.flush();
 		if (await markAsked(store, key, questionId)) {
@@ -323,8 +369,8 @@ export async function ask(
 		} else {
 			options.onProgress?.({ type: 'resumed', questionId });
 		}
-		return await waiting;
+		return settled(await waiter.result);
 	} finally {
-		for (const stop of stops) stop();
+		waiter.stop();
 	}
 }

@@ -1,6 +1,5 @@
 /** `switchboard mcp`: serve MCP over stdio so an LLM agent can ask a person. */
 import os from 'node:os';
-import { serveMcp } from '../../mcp/server';
 import { agentOptions, defineCommand } from '../command';
 
 export const mcp = defineCommand({
@@ -13,5 +12,9 @@ Serves the Model Context Protocol over stdio, so an LLM agent can ask a person i
 tools ask_human and notify_humans, and the resource switchboard://humans. Register it with your
 MCP client as the command "npx switchboard mcp" (see README).`,
 	options: {},
-	run: (values) => serveMcp(agentOptions(values, true, `mcp-${os.userInfo().username}`))
+	async run(values) {
+		// Loaded only for this command: the MCP SDK is the heaviest thing the CLI could load.
+		const { serveMcp } = await import('../../mcp/server');
+		return serveMcp(agentOptions(values, true, `mcp-${os.userInfo().username}`));
+	}
 });

@@ -80,9 +80,9 @@ describe('describeConnectionError', () => {
 		const refused = describeConnectionError(new Error('connection refused'), ['ws://localhost:4223']);
 		expect(refused).toContain('ws://localhost:4223');
 		expect(refused).toContain('npm start');
-		const auth = new errors.AuthorizationError();
+		const auth = new errors.AuthorizationError('Authorization Violation');
 		expect(describeConnectionError(auth, ['ws://x:1'])).toMatch(/refused to let you in/);
-		const expired = new errors.UserAuthenticationExpiredError();
+		const expired = new errors.UserAuthenticationExpiredError('User Authentication Expired');
 		expect(describeConnectionError(expired, ['ws://x:1'])).toMatch(/have expired: get new ones/);
 		// Told apart by class, not by words: an error that merely mentions authorization is not a refusal.
 		const lookalike = new Error('authorization server unreachable');

@@ -3,9 +3,7 @@
  * they stand (open, claimed, answered). Pure functions, shared by the page and the tests.
  */
 import {
-	BlockerContentSchema,
 	FieldsSchema,
-	QuestionContentSchema,
 	deadlineOf,
 	describeIssues,
 	replyWaitsUntil,
@@ -158,11 +156,12 @@ export function itemFromMessage(
 		};
 		const waitsUntil = reply ? replyWaitsUntil(envelope.content, sentAt, receivedAt) : null;
 		const content = envelope.content;
+		// decode checked the content against its type's schema once already: its verdict is reused.
+		const unusual = decoded.content.ok ? null : decoded.content.issues;
 		const workStream = content.work_stream ?? content.work_stream_id;
 		if (type === 'question') {
 			// What the seed's receiver accepts is shown: only a question with no text at all is not one.
 			if (typeof content.question !== 'string' || !content.question.trim()) return null;
-			const checked = QuestionContentSchema.safeParse(content);
 			return {
 				...base,
 				kind: 'question',
@@ -172,11 +171,10 @@ export function itemFromMessage(
 				workStream: typeof workStream === 'string' ? workStream : null,
 				suggestedResolution: null,
 				waitsUntil,
-				unusual: checked.success ? null : describeIssues(checked.error, content)
+				unusual
 			};
 		}
 		if (typeof content.blocker !== 'string' || !content.blocker.trim()) return null;
-		const checked = BlockerContentSchema.safeParse(content);
 		return {
 			...base,
 			kind: 'blocker',
@@ -187,7 +185,7 @@ export function itemFromMessage(
 			suggestedResolution:
 				typeof content.suggested_resolution === 'string' ? content.suggested_resolution : null,
 			waitsUntil,
-			unusual: checked.success ? null : describeIssues(checked.error, content)
+			unusual
 		};
 	}
 	const { payload, route } = decoded;

@@ -100,7 +100,8 @@ export const CONTENT_SCHEMAS = {
 	status_update: StatusUpdateContentSchema
 } as const satisfies Partial<Record<MessageType, z.ZodType>>;
 
-export type ContentCheck = { ok: true } | { ok: false; reason: string };
+/** Whether content is what its type's schema says; `issues` is what is not, without the "content:" lead. */
+export type ContentCheck = { ok: true } | { ok: false; reason: string; issues: string };
 
 const HEARTBEAT_STATUSES: ReadonlySet<unknown> = new Set(HeartbeatContentSchema.shape.status.options);
 const MESSAGE_TYPE_SET: ReadonlySet<unknown> = new Set(MESSAGE_TYPES);
@@ -138,9 +139,9 @@ export function checkContent(type: MessageType, content: Record<string, unknown>
 	const schema = type in CONTENT_SCHEMAS ? CONTENT_SCHEMAS[type as keyof typeof CONTENT_SCHEMAS] : null;
 	if (!schema) return { ok: true };
 	const result = schema.safeParse(content);
-	return result.success
-		? { ok: true }
-		: { ok: false, reason: `content: ${describeIssues(result.error, content)}` };
+	if (result.success) return { ok: true };
+	const issues = describeIssues(result.error, content);
+	return { ok: false, reason: `content: ${issues}`, issues };
 }
 
 /** Thrown when Switchboard is asked to send an envelope the seed's receiver would drop. */
