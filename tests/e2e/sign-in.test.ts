@@ -65,6 +65,23 @@ test('a person signs in with an NKey seed; it stays out of the link and storage 
 	expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(seed);
 });
 
+test('the demo crew joins with the person’s NKey sign-in: the server lets in nobody without one', async ({
+	page
+}) => {
+	await page.goto(`${appUrl}/?server=${encodeURIComponent(server.wsUrl)}&name=Ada`);
+	await page.getByText('Sign in, if the server asks for it').click();
+	await page.getByLabel('NKey seed').fill(seed);
+	await page.getByRole('button', { name: 'Join' }).click();
+	await expect(page.getByText('Watching live:')).toBeVisible();
+
+	// The crew runs in a worker on its own connection, which must sign in the same way.
+	await page.getByRole('button', { name: 'Start demo crew' }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Running:' })).toContainText('Architect');
+	await expect(page.locator('#crew-heading ~ [role="alert"]')).toHaveCount(0);
+	await page.getByRole('button', { name: 'Stop demo crew' }).click();
+	await expect(page.getByRole('button', { name: 'Start demo crew' })).toBeVisible();
+});
+
 test('a person signs in with a credentials file on a server in operator mode', async ({ page }) => {
 	const jwt = createJwtAuth();
 	const operatorServer = await startTestServer({

@@ -1,12 +1,22 @@
 /** `switchboard send`, `broadcast` and `request`: seed envelopes from the shell. */
 import { MESSAGE_TYPES } from '../../lib/protocol';
-import { EXIT, defineCommand, messageType, parseContent, withAgent } from '../command';
+import type { SwitchboardAgent } from '../../sdk';
+import { EXIT, defineCommand, messageType, parseContent, withAgent, type GlobalValues } from '../command';
 import { parseDuration, progress, safeJson, UsageError } from '../format';
 
 const whoTo = (command: string, to: string | undefined): string => {
 	if (!to) throw new UsageError(`Who to? switchboard ${command} <agent-id> <type> [content-json]`);
 	return to;
 };
+
+/** Publishes as the command's agent, and says so once the server has it. */
+const published = (values: GlobalValues, publish: (agent: SwitchboardAgent) => void) =>
+	withAgent(values, false, async (agent) => {
+		publish(agent);
+		await agent.nc.flush();
+		progress('Sent.');
+		return EXIT.ok;
+	});
 
 export const send = defineCommand({
 	name: 'send',
@@ -20,12 +30,9 @@ Example:
   switchboard send architect status_update '{"status":"in_progress","work_stream_id":"1.2"}'`,
 	options: {},
 	async run(values, [to, type, content]) {
-		return withAgent(values, false, async (agent) => {
-			agent.send(whoTo('send', to), messageType(type), parseContent(content));
-			await agent.nc.flush();
-			progress('Sent.');
-			return EXIT.ok;
-		});
+		return published(values, (agent) =>
+			agent.send(whoTo('send', to), messageType(type), parseContent(content))
+		);
 	}
 });
 
@@ -41,12 +48,7 @@ Example:
   switchboard broadcast status_update '{"status":"completed","component":"task_model"}'`,
 	options: {},
 	async run(values, [type, content]) {
-		return withAgent(values, false, async (agent) => {
-			agent.broadcast(messageType(type), parseContent(content));
-			await agent.nc.flush();
-			progress('Sent.');
-			return EXIT.ok;
-		});
+		return published(values, (agent) => agent.broadcast(messageType(type), parseContent(content)));
 	}
 });
 

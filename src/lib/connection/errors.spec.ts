@@ -12,8 +12,12 @@ import { describeError, isNoResponders, isSignInRefused, isTimeout, jetStreamRef
 describe('describeError on the client’s error classes', () => {
 	it('names each kind in words, and only by its class', () => {
 		expect(describeError(new errors.TimeoutError())).toBe('no reply came in time');
-		expect(describeError(new errors.AuthorizationError('Authorization Violation'))).toBe('the server refused the sign-in');
-		expect(describeError(new errors.UserAuthenticationExpiredError('User Authentication Expired'))).toBe('the sign-in has expired');
+		expect(describeError(new errors.AuthorizationError('Authorization Violation'))).toBe(
+			'the server refused the sign-in'
+		);
+		expect(describeError(new errors.UserAuthenticationExpiredError('User Authentication Expired'))).toBe(
+			'the sign-in has expired'
+		);
 		expect(describeError(new errors.ClosedConnectionError())).toBe('the connection to the server is closed');
 		const violation = new errors.PermissionViolationError('x', 'subscription', 'secret.>');
 		expect(describeError(violation)).toBe('the server does not allow this login to listen on secret.>');
@@ -39,7 +43,9 @@ describe('describeError on a real server’s refusals', () => {
 	it('no responders, a timeout, and a JetStream API error with its code', async () => {
 		const nc = await connect({ servers: server.natsUrl });
 		try {
-			const noOne = await nc.request('nobody.listens.here', 'hi', { timeout: 2_000 }).catch((e: unknown) => e);
+			const noOne = await nc
+				.request('nobody.listens.here', 'hi', { timeout: 2_000 })
+				.catch((e: unknown) => e);
 			expect(isNoResponders(noOne)).toBe(true);
 			expect(describeError(noOne)).toBe('nobody on the bus answers that subject (no responders)');
 

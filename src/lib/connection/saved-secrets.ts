@@ -2,13 +2,12 @@
  * Sign-in secrets kept on this device, only when the person ticks "remember on this device": by
  * server, in localStorage. Otherwise they live in the join form's memory and go with the tab.
  */
-export interface Secrets {
-	user: string;
-	pass: string;
-	token: string;
-	nkeySeed: string;
-	credentials: string;
-}
+import { z } from 'zod';
+
+/** As kept: a field that is missing or not text reads as empty, so one bad field loses nothing else. */
+const text = z.string().catch('');
+const SecretsSchema = z.object({ user: text, pass: text, token: text, nkeySeed: text, credentials: text });
+export type Secrets = z.infer<typeof SecretsSchema>;
 
 const EMPTY: Secrets = { user: '', pass: '', token: '', nkeySeed: '', credentials: '' };
 const key = (server: string) => `switchboard.secrets.${server.trim()}`;
@@ -18,15 +17,8 @@ export function loadSecrets(storage: Storage | undefined, server: string): Secre
 	try {
 		const raw = storage?.getItem(key(server));
 		if (!raw) return null;
-		const value = JSON.parse(raw) as Partial<Record<keyof Secrets, unknown>>;
-		const text = (field: keyof Secrets) => (typeof value[field] === 'string' ? (value[field] as string) : '');
-		return {
-			user: text('user'),
-			pass: text('pass'),
-			token: text('token'),
-			nkeySeed: text('nkeySeed'),
-			credentials: text('credentials')
-		};
+		const kept = SecretsSchema.safeParse(JSON.parse(raw));
+		return kept.success ? kept.data : null;
 	} catch {
 		return null;
 	}

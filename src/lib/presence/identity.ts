@@ -1,4 +1,5 @@
 /** The participant's agent id, kept per browser so a reload (or a second tab) is the same agent. */
+import { z } from 'zod';
 import { makeAgentId, type AgentIdentity } from '$lib/protocol';
 
 const KEY = 'switchboard:agent-ids';
@@ -33,15 +34,18 @@ export function identityFor(
 	};
 }
 
+/** Ids kept per name on this device; anything else read back is ignored. */
+const KeptIdsSchema = z.record(z.string(), z.unknown()).catch({});
+
 function keptId(name: string, storage: StorageLike | null, random: () => number): string {
-	let ids: Record<string, string> = {};
+	let ids: Record<string, unknown> = {};
 	try {
-		ids = JSON.parse(storage?.getItem(KEY) ?? '{}') as Record<string, string>;
+		ids = KeptIdsSchema.parse(JSON.parse(storage?.getItem(KEY) ?? '{}'));
 	} catch {
 		ids = {};
 	}
-	const id =
-		typeof ids[name] === 'string' && /^[a-z0-9-]+$/u.test(ids[name]) ? ids[name] : makeAgentId(name, random);
+	const kept = ids[name];
+	const id = typeof kept === 'string' && /^[a-z0-9-]+$/u.test(kept) ? kept : makeAgentId(name, random);
 	if (ids[name] !== id) {
 		try {
 			storage?.setItem(KEY, JSON.stringify({ ...ids, [name]: id }));

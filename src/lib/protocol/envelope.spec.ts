@@ -111,11 +111,13 @@ describe('checkContent', () => {
 	it('says what is wrong with content in words', () => {
 		expect(checkContent('question', { urgency: 'high' })).toEqual({
 			ok: false,
-			reason: 'content: question is missing'
+			reason: 'content: question is missing',
+			issues: 'question is missing'
 		});
 		expect(checkContent('blocker', { blocker: 'x', work_stream: '1', impact: 'dire' })).toEqual({
 			ok: false,
-			reason: "content: impact: 'dire' is not one of 'low', 'medium', 'high', 'critical'"
+			reason: "content: impact: 'dire' is not one of 'low', 'medium', 'high', 'critical'",
+			issues: "impact: 'dire' is not one of 'low', 'medium', 'high', 'critical'"
 		});
 	});
 
