@@ -2,6 +2,7 @@
  * Composing a message as the joined agent: everything is checked before anything is sent — the
  * content is JSON, the envelope is one the seed accepts, the subject is routable, the size fits.
  */
+import { describeError } from '$lib/connection';
 import {
 	EnvelopeError,
 	MCP_MESSAGE_TYPES,
@@ -56,7 +57,7 @@ export function buildOutgoing(draft: Draft, from: string, maxPayload: number, no
 	} catch (error) {
 		return {
 			ok: false,
-			error: `The content is not JSON (${error instanceof Error ? error.message : String(error)}).`
+			error: `The content is not JSON (${describeError(error)}).`
 		};
 	}
 	if (!content || typeof content !== 'object' || Array.isArray(content)) {
