@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	plugins: [sveltekit()],
+	// The bundler's report of slow plugins is for people tuning the build, not for npm start.
+	build: { rolldownOptions: { checks: { pluginTimings: false } } },
 	test: {
 		include: ['src/**/*.spec.ts', 'tests/**/*.spec.ts'],
 		// Integration tests run browser-side code in Node: Node 20 has WebSocket only behind this flag.

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * `npm start`: runs Switchboard on this machine — a real nats-server with a WebSocket listener, and the
- * built app — and stops both on Ctrl-C or SIGTERM.
+ * built app — and stops both on Ctrl-C or SIGTERM. With SWITCHBOARD_LEAF_PORT it is a team's hub;
+ * `npm run leaf -- --hub URL` (this script with --leaf) runs a person's server as a leaf of that hub.
  */
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { BUILD_DIR, ensureBuild } from './lib/build.js';
 import {
 	canInstallWithApt,
@@ -17,7 +19,15 @@ import {
 import { assertPortsFree } from './lib/ports.js';
 import { exitCleanly } from './lib/processes.js';
 import { provisionAsAdmin } from './lib/provision.js';
-import { adminPassword, appHostName, displayHost, originNotes, readSettings } from './lib/settings.js';
+import {
+	adminPassword,
+	appHostName,
+	displayHost,
+	leafPassword,
+	originNotes,
+	readSettings,
+	SettingsError
+} from './lib/settings.js';
 
 const { onExit, shutdown, isStopping } = exitCleanly();
 
@@ -28,8 +38,21 @@ function fail(error) {
 	void shutdown(1);
 }
 
+/** The settings, with --leaf and --hub (npm run leaf) read into them. */
+function settingsFromCommandLine() {
+	const { values } = parseArgs({ options: { leaf: { type: 'boolean' }, hub: { type: 'string' } } });
+	const env = values.hub ? { ...process.env, SWITCHBOARD_HUB_URL: values.hub } : process.env;
+	const settings = readSettings(env);
+	if (values.leaf && !settings.hubUrl) {
+		throw new SettingsError(
+			'Which hub? Give its leaf node URL, as the hub printed it: npm run leaf -- --hub nats-leaf://leaf:PASSWORD@hub.example.com:7422 (or set SWITCHBOARD_HUB_URL).'
+		);
+	}
+	return settings;
+}
+
 async function main() {
-	const settings = readSettings();
+	const settings = settingsFromCommandLine();
 	await assertPortsFree(settings);
 
 	/** @param {string} line */
@@ -46,7 +69,7 @@ async function main() {
 			logFile: path.join(settings.dataDir, 'nats-server.log'),
 			onLogLine: showProblems
 		});
-	} else if (canUseDockerCompose()) {
+	} else if (canUseDockerCompose() && !settings.hubUrl && settings.leafPort === undefined) {
 		console.log('nats-server is not installed: running it from docker-compose.yml instead.');
 		server = await startNatsWithDocker({ settings, onLogLine: showProblems });
 	} else {
@@ -60,10 +83,13 @@ async function main() {
 	});
 
 	// Storage exists from the first second, before any console joins: a question asked now is kept.
-	await provisionAsAdmin({
-		servers: [`nats://${connectHost(settings.host)}:${settings.natsPort}`],
-		password: adminPassword(settings)
-	});
+	// A leaf keeps none: its storage is the hub's, which the hub provisions.
+	if (!settings.hubUrl) {
+		await provisionAsAdmin({
+			servers: [`nats://${connectHost(settings.host)}:${settings.natsPort}`],
+			password: adminPassword(settings)
+		});
+	}
 
 	if (ensureBuild()) console.log('Built the app.');
 	const { serveApp } = await import('./lib/static-server.js');
@@ -82,8 +108,24 @@ Switchboard is running.
   NATS client:     nats://${host}:${settings.natsPort}
   Monitoring:      http://${host}:${settings.monitorPort}
   Data folder:     ${settings.dataDir}
-  nats-server pid: ${server.pid ?? 'in Docker'}
+  nats-server pid: ${server.pid ?? 'in Docker'}${topologyLines(settings, host)}
 Open the app, enter a name and join. Press Ctrl-C to stop.`);
+}
+
+/**
+ * What a hub gives its team's servers, or which hub a leaf joined.
+ * @param {import('./lib/settings.js').Settings} settings
+ * @param {string} host
+ */
+function topologyLines(settings, host) {
+	if (settings.leafPort !== undefined) {
+		return `\n  Leaf nodes join: nats-leaf://leaf:${leafPassword(settings)}@${host}:${settings.leafPort}\n                   (on a teammate's machine: npm run leaf -- --hub <that URL>)`;
+	}
+	if (settings.hubUrl) {
+		const hub = new URL(settings.hubUrl);
+		return `\n  Leaf of hub:     ${hub.hostname}:${hub.port} (questions and answers are kept there)`;
+	}
+	return '';
 }
 
 /** @param {string} host */

@@ -9,6 +9,7 @@ import { findFreePort } from '../scripts/lib/ports.js';
 import {
 	adminPassword,
 	allowedOrigins,
+	configFor,
 	appHostName,
 	originNotes,
 	readSettings
@@ -50,6 +51,36 @@ describe('npm start', () => {
 		const result = runStart({ SWITCHBOARD_WS_PORT: 'abc' });
 		expect(result.status).toBe(1);
 		expect(result.stderr).toContain('SWITCHBOARD_WS_PORT=abc is not a port number');
+	});
+
+	it('npm run leaf asks which hub, and refuses a URL that is not a leaf node URL', () => {
+		const noHub = spawnSync(process.execPath, ['scripts/start.js', '--leaf'], {
+			encoding: 'utf8',
+			timeout: 30_000
+		});
+		expect(noHub.status).toBe(1);
+		expect(noHub.stderr).toContain('Which hub? Give its leaf node URL');
+		expect(noHub.stderr).toContain('npm run leaf -- --hub nats-leaf://leaf:PASSWORD@hub.example.com:7422');
+		const bad = spawnSync(process.execPath, ['scripts/start.js', '--leaf', '--hub', 'hub.example.com'], {
+			encoding: 'utf8',
+			timeout: 30_000
+		});
+		expect(bad.status).toBe(1);
+		expect(bad.stderr).toContain('"hub.example.com" is not a hub\'s leaf node URL');
+		const both = runStart({ SWITCHBOARD_LEAF_PORT: '7422', SWITCHBOARD_HUB_URL: 'nats-leaf://h:7422' });
+		expect(both.status).toBe(1);
+		expect(both.stderr).toContain('set one of them');
+	});
+
+	it('runs a hub, a leaf or a single server from the settings', () => {
+		const base = { SWITCHBOARD_DATA_DIR: os.tmpdir() };
+		expect(path.basename(configFor(readSettings(base)))).toBe('switchboard.conf');
+		expect(path.basename(configFor(readSettings({ ...base, SWITCHBOARD_LEAF_PORT: '7422' })))).toBe(
+			'hub.conf'
+		);
+		const leaf = readSettings({ ...base, SWITCHBOARD_HUB_URL: 'nats-leaf://leaf:pw@hub.example.com:7422' });
+		expect(path.basename(configFor(leaf))).toBe('leafnode.conf');
+		expect(leaf.hubUrl).toBe('nats-leaf://leaf:pw@hub.example.com:7422');
 	});
 
 	it('refuses an extra origin that is not one, and says what works', () => {

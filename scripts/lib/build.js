@@ -29,17 +29,22 @@ export function buildApp() {
 	if (!fs.existsSync(vite)) {
 		throw new Error('The build tools are missing: run npm install first, then npm start.');
 	}
+	// The build's own chatter (what it wrote, how to preview) is kept back; a failure shows all of it.
 	const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
 		cwd: ROOT,
-		stdio: 'inherit'
+		encoding: 'utf8',
+		maxBuffer: 64 * 1024 * 1024
 	});
-	if (result.status !== 0)
-		throw new Error(`Building the app failed (exit ${result.status}); the errors are above.`);
+	if (result.status !== 0) {
+		process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+		throw new Error(`Building the app failed (exit ${result.status}); the build's output is above.`);
+	}
 }
 
 /** Builds unless the build is current; returns whether it built. */
 export function ensureBuild() {
 	if (!buildIsStale()) return false;
+	console.log('Building the app (on the first start and after a change; about a minute)…');
 	buildApp();
 	return true;
 }

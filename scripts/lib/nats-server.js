@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { natsEnvironment, NATS_CONFIG, ROOT } from './settings.js';
+import { configFor, natsEnvironment, ROOT } from './settings.js';
 import { stopProcess } from './processes.js';
 import { waitForPort } from './ports.js';
 
@@ -95,7 +95,7 @@ export async function startNatsServer({
 	settings,
 	logFile,
 	onLogLine,
-	configFile = NATS_CONFIG,
+	configFile = configFor(settings),
 	env = {},
 	adminPassword
 }) {

@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const NATS_CONFIG = path.join(ROOT, 'nats/switchboard.conf');
+/** A team's hub (SWITCHBOARD_LEAF_PORT set) and a person's leaf server (npm run leaf). */
+export const HUB_CONFIG = path.join(ROOT, 'nats/hub.conf');
+export const LEAF_CONFIG = path.join(ROOT, 'nats/leafnode.conf');
 
 /** Each setting: its variable, its default, and what it is for (printed in errors). */
 export const SETTINGS = {
@@ -25,7 +28,9 @@ export class SettingsError extends Error {
 
 /**
  * `origins`: more web origins (besides the app's own) whose pages may open browser connections.
- * @typedef {{ httpPort: number, wsPort: number, natsPort: number, monitorPort: number, host: string, dataDir: string, origins?: string[] }} Settings
+ * `leafPort`: this server is a team's hub, and leaf nodes connect on this port (nats/hub.conf).
+ * `hubUrl`: this server is a leaf node of the hub at this URL (nats/leafnode.conf).
+ * @typedef {{ httpPort: number, wsPort: number, natsPort: number, monitorPort: number, host: string, dataDir: string, origins?: string[], leafPort?: number, hubUrl?: string }} Settings
  */
 
 /**
@@ -145,6 +150,25 @@ export function readSettings(env = process.env) {
 		}
 		seen.set(port, variable);
 	}
+	const leafPort = env.SWITCHBOARD_LEAF_PORT ? Number(env.SWITCHBOARD_LEAF_PORT) : undefined;
+	if (leafPort !== undefined) {
+		if (!Number.isInteger(leafPort) || leafPort < 1 || leafPort > 65535) {
+			throw new SettingsError(
+				`SWITCHBOARD_LEAF_PORT=${env.SWITCHBOARD_LEAF_PORT} is not a port number: use a whole number from 1 to 65535 (7422 is usual).`
+			);
+		}
+		if (seen.has(leafPort)) {
+			throw new SettingsError(
+				`${seen.get(leafPort)} and SWITCHBOARD_LEAF_PORT are both ${leafPort}: give each its own port.`
+			);
+		}
+	}
+	const hubUrl = readHubUrl(env.SWITCHBOARD_HUB_URL);
+	if (leafPort !== undefined && hubUrl) {
+		throw new SettingsError(
+			'SWITCHBOARD_LEAF_PORT makes this server a hub and SWITCHBOARD_HUB_URL makes it a leaf of another: set one of them.'
+		);
+	}
 	return {
 		httpPort: ports.httpPort,
 		wsPort: ports.wsPort,
@@ -152,8 +176,37 @@ export function readSettings(env = process.env) {
 		monitorPort: ports.monitorPort,
 		host: env.SWITCHBOARD_HOST || '127.0.0.1',
 		dataDir: path.resolve(ROOT, env.SWITCHBOARD_DATA_DIR || 'data'),
-		origins: readOrigins(env.SWITCHBOARD_ORIGINS)
+		origins: readOrigins(env.SWITCHBOARD_ORIGINS),
+		...(leafPort !== undefined ? { leafPort } : {}),
+		...(hubUrl ? { hubUrl } : {})
 	};
+}
+
+/**
+ * The hub's leaf node URL, as the hub printed it: nats-leaf://leaf:<password>@host:port (tls:// and
+ * ws(s):// leaf URLs work too).
+ * @param {string | undefined} raw
+ * @returns {string | undefined}
+ */
+export function readHubUrl(raw) {
+	if (!raw?.trim()) return undefined;
+	let url;
+	try {
+		url = new URL(raw.trim());
+	} catch {
+		url = null;
+	}
+	if (!url || !['nats-leaf:', 'nats:', 'tls:', 'ws:', 'wss:'].includes(url.protocol) || !url.port) {
+		throw new SettingsError(
+			`"${raw}" is not a hub's leaf node URL. Use the one the hub printed, like nats-leaf://leaf:PASSWORD@hub.example.com:7422`
+		);
+	}
+	return url.href.replace(/\/$/, '');
+}
+
+/** The nats-server configuration for these settings: a hub's, a leaf's, or the standalone one. */
+export function configFor(/** @type {Settings} */ settings) {
+	return settings.hubUrl ? LEAF_CONFIG : settings.leafPort !== undefined ? HUB_CONFIG : NATS_CONFIG;
 }
 
 /**
@@ -163,16 +216,37 @@ export function readSettings(env = process.env) {
  * @param {Settings} settings
  */
 export function adminPassword(settings, env = process.env) {
-	if (env.SWITCHBOARD_ADMIN_PASSWORD) {
+	return keptSecret(settings, 'SWITCHBOARD_ADMIN_PASSWORD', 'admin-password', env);
+}
+
+/**
+ * The password leaf nodes give a hub: SWITCHBOARD_LEAF_PASSWORD, or a random one kept in
+ * <data folder>/leaf-password (mode 600).
+ * @param {Settings} settings
+ */
+export function leafPassword(settings, env = process.env) {
+	return keptSecret(settings, 'SWITCHBOARD_LEAF_PASSWORD', 'leaf-password', env);
+}
+
+/**
+ * A secret from `variable`, else one made once and kept in the data folder as `fileName`.
+ * @param {Settings} settings
+ * @param {string} variable
+ * @param {string} fileName
+ * @param {NodeJS.ProcessEnv} env
+ */
+function keptSecret(settings, variable, fileName, env) {
+	const given = env[variable];
+	if (given) {
 		// nats-server reads a variable's value as a configuration token: "1abc" is a number, "a_b" breaks.
-		if (!/^[A-Za-z][A-Za-z0-9]{11,}$/.test(env.SWITCHBOARD_ADMIN_PASSWORD)) {
+		if (!/^[A-Za-z][A-Za-z0-9]{11,}$/.test(given)) {
 			throw new SettingsError(
-				'SWITCHBOARD_ADMIN_PASSWORD must be at least 12 letters and digits, starting with a letter (nats-server cannot read other values from the environment), e.g. sb$(openssl rand -hex 16).'
+				`${variable} must be at least 12 letters and digits, starting with a letter (nats-server cannot read other values from the environment), e.g. sb$(openssl rand -hex 16).`
 			);
 		}
-		return env.SWITCHBOARD_ADMIN_PASSWORD;
+		return given;
 	}
-	const file = path.join(settings.dataDir, 'admin-password');
+	const file = path.join(settings.dataDir, fileName);
 	try {
 		return fs.readFileSync(file, 'utf8').trim();
 	} catch {
@@ -197,8 +271,25 @@ export function natsEnvironment(settings, password = adminPassword(settings)) {
 		SWITCHBOARD_WS_PORT: String(settings.wsPort),
 		SWITCHBOARD_MONITOR_PORT: String(settings.monitorPort),
 		SWITCHBOARD_DATA_DIR: settings.dataDir,
-		SWITCHBOARD_ALLOWED_ORIGINS: natsList(allowedOrigins(settings))
+		SWITCHBOARD_ALLOWED_ORIGINS: natsList(allowedOrigins(settings)),
+		...(settings.leafPort !== undefined
+			? {
+					SWITCHBOARD_LEAF_PORT: String(settings.leafPort),
+					SWITCHBOARD_LEAF_PASSWORD: leafPassword(settings)
+				}
+			: {}),
+		...(settings.hubUrl
+			? { SWITCHBOARD_HUB_URL: settings.hubUrl, SWITCHBOARD_SERVER_NAME: leafServerName() }
+			: {})
 	};
+}
+
+/** A leaf's own name on the hub: this machine's, as a NATS server name allows. */
+export function leafServerName() {
+	return `switchboard-${os
+		.hostname()
+		.toLowerCase()
+		.replace(/[^a-z0-9-]+/gu, '-')}`.slice(0, 60);
 }
 
 /**

@@ -44,13 +44,27 @@ export async function freeSettings(): Promise<Settings> {
  * same $SWITCHBOARD_* variables for ports and data); `env` adds variables it reads. On
  * nats/switchboard.conf the storage is provisioned as `npm start` does, unless `provision` is false.
  * `origins`: web origins whose pages may connect besides the app's own (as SWITCHBOARD_ORIGINS).
+ * `leafPort` makes it a team's hub (nats/hub.conf); `hubUrl` a leaf of one (nats/leafnode.conf).
  */
 export async function startTestServer(
-	options: { config?: string; env?: Record<string, string>; provision?: boolean; origins?: string[] } = {}
+	options: {
+		config?: string;
+		env?: Record<string, string>;
+		provision?: boolean;
+		origins?: string[];
+		leafPort?: number;
+		hubUrl?: string;
+	} = {}
 ): Promise<TestServer> {
 	const binary = findNatsServer();
 	if (!binary) throw new Error('nats-server is not installed: run .ci/run, or apt-get install nats-server.');
-	const settings = { ...(await freeSettings()), origins: options.origins ?? [] };
+	const { leafPort, hubUrl } = options;
+	const settings: Settings = {
+		...(await freeSettings()),
+		origins: options.origins ?? [],
+		...(leafPort !== undefined ? { leafPort } : {}),
+		...(hubUrl ? { hubUrl } : {})
+	};
 	let configFile: string | undefined;
 	if (options.config) {
 		configFile = path.join(settings.dataDir, 'test.conf');

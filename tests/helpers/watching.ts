@@ -2,9 +2,13 @@
 import type { Msg, NatsConnection } from '@nats-io/nats-core';
 
 /** Polls until `check` is true; fails with what it was waiting for. */
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function until(
+	check: () => boolean | Promise<boolean>,
+	what: string,
+	timeoutMs = 10_000
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
+	while (!(await check())) {
 		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}

@@ -39,10 +39,11 @@ export const HOW_TO_PROVISION =
 
 /**
  * How many copies Switchboard's streams and bucket keep: three on a cluster (nats/cluster/), so that
- * losing a node loses no question, claim or answer; one on a single server.
+ * losing a node loses no question, claim or answer; one on a single server. A cluster's servers tell
+ * clients of each other (connect_urls); a hub with leaf nodes has a cluster name too, but is one server.
  */
 export function replicasFor(nc: NatsConnection): number {
-	return nc.info?.cluster ? 3 : 1;
+	return nc.info?.cluster && (nc.info.connect_urls?.length ?? 0) > 0 ? 3 : 1;
 }
 
 /** The stream's config as the server reports it, or null when there is no such stream. */

@@ -1,5 +1,8 @@
 /** Reading what Switchboard's streams keep, in bounded batches, on any NatsConnection. */
+import { jetStreamRefusal } from '../connection';
 import { NoRespondersError, PermissionViolationError, type NatsConnection } from '@nats-io/nats-core';
+// provision.ts imports this module too, and uses it only inside functions: the cycle is harmless.
+import { StorageError } from './provision';
 
 const JETSTREAM_NOT_ENABLED_FOR_ACCOUNT = 10039;
 
@@ -92,9 +95,7 @@ export async function readStream(
  * time, nobody answering yet, a 503 while a cluster elects leaders after losing a node) may well
  * pass in a moment.
  */
-export async function isFinalFault(error: unknown): Promise<boolean> {
-	const { JetStreamApiError } = await loadJetStream();
-	const { StorageError } = await import('./provision');
+export function isFinalFault(error: unknown): boolean {
 	const chain: unknown[] = [];
 	for (let e: unknown = error; e instanceof Error && chain.length < 4; e = e.cause) chain.push(e);
 	return chain.some(
@@ -103,6 +104,6 @@ export async function isFinalFault(error: unknown): Promise<boolean> {
 			e instanceof PermissionViolationError ||
 			// JetStream off: the server has no responder for its API, or it is off for the account.
 			e instanceof NoRespondersError ||
-			(e instanceof JetStreamApiError && e.code === JETSTREAM_NOT_ENABLED_FOR_ACCOUNT)
+			jetStreamRefusal(e)?.code === JETSTREAM_NOT_ENABLED_FOR_ACCOUNT
 	);
 }
