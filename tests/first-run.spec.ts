@@ -17,7 +17,7 @@ afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
 const chatter = (output: string) =>
 	output
 		.split('\n')
-		.filter((line) => !/Unknown user config/u.test(line))
+		.filter((line) => !/Unknown (user|env) config/u.test(line))
 		.filter((line) =>
 			/\bwarn\b|WARN|notice|deprecated|PLUGIN_TIMINGS|INEFFECTIVE|Wrote site|npm run preview|adapter-static/iu.test(
 				line
@@ -29,7 +29,13 @@ describe('a first run from a clean clone', () => {
 		const cloned = spawnSync('git', ['clone', '--quiet', process.cwd(), clone], { encoding: 'utf8' });
 		expect(cloned.status, cloned.stderr).toBe(0);
 
-		const install = spawnSync('npm', ['install', '--prefer-offline'], { cwd: clone, encoding: 'utf8' });
+		// As from a shell: none of the npm_config_* settings that `npm test` hands its children.
+		const shellEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/iu.test(key)));
+		const install = spawnSync('npm', ['install', '--prefer-offline'], {
+			cwd: clone,
+			encoding: 'utf8',
+			env: shellEnv
+		});
 		expect(install.status, install.stderr).toBe(0);
 		expect(chatter(`${install.stdout}\n${install.stderr}`)).toEqual([]);
 
@@ -37,7 +43,7 @@ describe('a first run from a clean clone', () => {
 		const start = spawn(process.execPath, ['scripts/start.js'], {
 			cwd: clone,
 			env: {
-				...process.env,
+				...shellEnv,
 				SWITCHBOARD_HTTP_PORT: String(settings.httpPort),
 				SWITCHBOARD_WS_PORT: String(settings.wsPort),
 				SWITCHBOARD_NATS_PORT: String(settings.natsPort),
