@@ -77,6 +77,7 @@ export default ts.config(
 			'.venv/',
 			'build/',
 			'.svelte-kit/',
+			'.svelte-kit-base-path/',
 			'data/',
 			'test-results/',
 			'playwright-report/',

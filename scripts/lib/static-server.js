@@ -36,10 +36,12 @@ export function contentSecurityPolicy(indexHtml) {
 }
 
 /**
- * @param {{ dir: string, port: number, host: string }} options
+ * `base`: the sub-path the app was built for (SWITCHBOARD_BASE_PATH), as a static host would serve it;
+ * anything outside it is not found.
+ * @param {{ dir: string, port: number, host: string, base?: string }} options
  * @returns {Promise<http.Server>}
  */
-export function serveApp({ dir, port, host }) {
+export function serveApp({ dir, port, host, base = '' }) {
 	const root = path.resolve(dir);
 	const headers = {
 		'content-security-policy': contentSecurityPolicy(fs.readFileSync(path.join(root, 'index.html'), 'utf8')),
@@ -65,6 +67,12 @@ export function serveApp({ dir, port, host }) {
 			response.writeHead(405, { allow: 'GET, HEAD' }).end('Only GET and HEAD.');
 			return;
 		}
+		const url = request.url ?? '/';
+		if (base && url !== base && !url.startsWith(`${base}/`) && !url.startsWith(`${base}?`)) {
+			response.writeHead(404).end('Not found.');
+			return;
+		}
+		if (base) request.url = url.slice(base.length) || '/';
 		files(request, response, () => {
 			response.writeHead(404).end('Not found.');
 		});
