@@ -99,14 +99,8 @@ export function voltaStatusFor(identity: AgentIdentity, status: 'online' | 'offl
 	return { agentId: identity.id, status, timestamp: formatIsoTimestamp(now) };
 }
 
-/** One agent in Volta's `mcp.list_agents` reply. */
-export interface ListedAgent {
-	id: string;
-	name: string;
-	status: 'online' | 'offline';
-	lastSeen: string;
-	capabilities: string[];
-}
+/** One agent in Volta's `mcp.list_agents` reply (its schema: contract-schemas.ts). */
+export type { ListedAgent } from './contract-schemas';
 
 /** Turns a display name into an id: lower-case letters, digits and dashes, plus a short random suffix. */
 export function makeAgentId(name: string, random: () => number = Math.random): string {
