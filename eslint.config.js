@@ -35,6 +35,11 @@ const noNatsClient = {
 	message:
 		'Components and routes never hold a NATS client: go through the connection (`$lib/connection/ui`) or a feature.'
 };
+const noAlias = {
+	group: ['$lib', '$lib/*', '$app/*'],
+	message:
+		"A plain module of src/lib runs in Node too (the SDK package): import relatively ('../protocol'), not through SvelteKit."
+};
 const noPageParts = {
 	regex: '(?:^\\$lib|/lib)/[a-z-]+/ui$|\\.svelte$',
 	message: "Node code (SDK, CLI, MCP) uses a feature's index.ts only: ui.ts and components are for the page."
@@ -48,6 +53,11 @@ function boundaries() {
 	const rule = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 	return [
 		{ files: ['src/lib/**'], rules: rule([intoFeature('lib')]) },
+		{
+			files: ['src/lib/**/*.ts'],
+			ignores: ['src/lib/**/*.svelte.ts', 'src/lib/**/*.spec.ts', 'src/lib/*/ui.ts', 'src/lib/*/context.ts'],
+			rules: rule([intoFeature('lib'), noAlias])
+		},
 		{ files: ['src/routes/**', 'tests/**', 'bench/**'], rules: rule([intoFeature('outside')]) },
 		{ files: ['src/lib/**/*.svelte', 'src/routes/**'], rules: rule([intoFeature('lib'), noNatsClient]) },
 		{ files: ['src/routes/**'], rules: rule([intoFeature('outside'), noNatsClient]) },

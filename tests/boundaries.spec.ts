@@ -37,20 +37,31 @@ describe('lint-enforced boundaries', () => {
 
 	it('a feature uses another only through its index.ts or ui.ts', async () => {
 		const into = "import { openInbox } from '$lib/inbox/inbox-store';\nexport const x = openInbox;";
-		expect(await refusedImports('src/lib/roster/sneaky.ts', into)).toEqual([
+		expect(await refusedImports('src/lib/roster/sneaky.svelte.ts', into)).toEqual([
 			expect.stringContaining('Use a feature through its index.ts')
 		]);
 		const relative = "import { openInbox } from '../inbox/inbox-store';\nexport const x = openInbox;";
 		expect(await refusedImports('src/lib/roster/sneaky.ts', relative)).toHaveLength(1);
 		const throughIndex = "import { openInbox } from '$lib/inbox';\nexport const x = openInbox;";
-		expect(await refusedImports('src/lib/roster/fine.ts', throughIndex)).toEqual([]);
+		expect(await refusedImports('src/lib/roster/fine.svelte.ts', throughIndex)).toEqual([]);
 	});
 
 	it('inside a feature, its own files are imported relatively', async () => {
 		const own = "import { addItems } from '$lib/inbox/inbox';\nexport const x = addItems;";
-		expect(await refusedImports('src/lib/inbox/sneaky.ts', own)).toHaveLength(1);
+		expect(await refusedImports('src/lib/inbox/sneaky.svelte.ts', own)).toHaveLength(1);
 		const relative = "import { addItems } from './inbox';\nexport const x = addItems;";
 		expect(await refusedImports('src/lib/inbox/fine.ts', relative)).toEqual([]);
+	});
+
+	it('a plain module of a feature imports relatively, so it runs in Node (the SDK package) too', async () => {
+		const alias = "import { decode } from '$lib/protocol';\nexport const x = decode;";
+		expect(await refusedImports('src/lib/roster/sneaky.ts', alias)).toEqual([
+			expect.stringContaining('runs in Node too')
+		]);
+		// A state class or component is the page's: $lib is fine there.
+		expect(await refusedImports('src/lib/roster/fine.svelte.ts', alias)).toEqual([]);
+		const relative = "import { decode } from '../protocol';\nexport const x = decode;";
+		expect(await refusedImports('src/lib/roster/fine.ts', relative)).toEqual([]);
 	});
 
 	it('Node code (SDK, CLI, MCP) never loads the page’s parts, nor a feature’s internals', async () => {

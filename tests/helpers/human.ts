@@ -2,7 +2,7 @@
  * A person at a Switchboard console, for tests of the agents' side: the browser's own classes
  * (BusConnection, Participant, TrafficFeed, InboxState) over WebSocket, in Node.
  */
-import type { Connector } from '../../src/lib/connection';
+import type { Connector } from '../../src/lib/connection/ui';
 import { BusConnection } from '../../src/lib/connection/ui';
 
 import { InboxState } from '../../src/lib/inbox/ui';

@@ -2,7 +2,7 @@
  * Composing a message as the joined agent: everything is checked before anything is sent — the
  * content is JSON, the envelope is one the seed accepts, the subject is routable, the size fits.
  */
-import { describeError } from '$lib/connection';
+import { describeError } from '../connection';
 import {
 	EnvelopeError,
 	MCP_MESSAGE_TYPES,
@@ -14,7 +14,7 @@ import {
 	seedSubjects,
 	voltaSubjects,
 	type MessageType
-} from '$lib/protocol';
+} from '../protocol';
 
 export const COMPOSE_MODES = ['broadcast', 'direct', 'team', 'queue', 'request'] as const;
 export type ComposeMode = (typeof COMPOSE_MODES)[number];

@@ -2,7 +2,7 @@
 import { describeError, isTimeout } from '$lib/connection';
 import { decodeEnvelope } from '$lib/protocol';
 import { buildOutgoing, type Draft } from './compose';
-import type { BusConnection } from '$lib/connection';
+import type { BusConnection } from '$lib/connection/ui';
 
 export type SendResult = { tone: 'ok'; text: string; reply?: string } | { tone: 'error'; text: string };
 

@@ -1,11 +1,4 @@
 /** Joining a NATS server: join details and links, sign-in, connect options and errors in words. Any runtime. */
 export * from './connection-options';
 export * from './connect-options';
-export type {
-	BusConnection,
-	ConnectionStatus,
-	Connector,
-	MessageHandler,
-	ServerFacts
-} from './connection.svelte';
 export * from './errors';

@@ -3,3 +3,4 @@ export { BusConnection, NotConnectedError } from './connection.svelte';
 export { getBus, setBus } from './context';
 export { default as ConnectionBadge } from './ConnectionBadge.svelte';
 export { default as JoinForm } from './JoinForm.svelte';
+export type { ConnectionStatus, Connector, MessageHandler, ServerFacts } from './connection.svelte';

@@ -3,12 +3,12 @@
  * and demo crew start when the person joins and stop when the connection ends. Driven by the
  * participant's and the connection's events, not by an effect watching their state.
  */
-import type { BusConnection } from '$lib/connection';
+import type { BusConnection } from '$lib/connection/ui';
 import { Composer } from '$lib/compose/ui';
 import { DemoCrewControl } from '$lib/demo/ui';
 import type { InboxItem } from '$lib/inbox';
 import { Attention, InboxState } from '$lib/inbox/ui';
-import type { Participant } from '$lib/presence';
+import type { Participant } from '$lib/presence/ui';
 import type { AgentIdentity } from '$lib/protocol';
 import { RosterState } from '$lib/roster/ui';
 import { TrafficFeed } from '$lib/traffic/ui';

@@ -1,6 +1,7 @@
 /** Starts and stops the demo crew, which runs in a worker with its own connection to the bus. */
 import type { CrewCommand, CrewEvent } from './demo-crew.worker';
-import { signInOf, type BusConnection } from '$lib/connection';
+import { signInOf } from '$lib/connection';
+import type { BusConnection } from '$lib/connection/ui';
 
 export class DemoCrewControl {
 	state = $state<'stopped' | 'starting' | 'running' | 'stopping'>('stopped');

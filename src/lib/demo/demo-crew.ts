@@ -16,7 +16,7 @@ import {
 	type AgentKind,
 	type MessageType
 } from '../protocol';
-import { AgentPresence, type PresenceOptions } from '$lib/presence';
+import { AgentPresence, type PresenceOptions } from '../presence';
 
 export interface DemoCrewOptions extends PresenceOptions {
 	/** Kind the members announce: `browser` in a page, `external` from Node. */

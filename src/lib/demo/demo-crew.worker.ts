@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /** The demo crew in its own worker: its own WebSocket connection, so it is a real peer on the bus. */
 import { wsconnect, type NatsConnection } from '@nats-io/nats-core';
-import { connectOptionsFor, describeError, type SignIn } from '$lib/connection';
+import { connectOptionsFor, describeError, type SignIn } from '../connection';
 import { DemoCrew } from './demo-crew';
 
 export type CrewCommand = { type: 'start'; servers: string[]; signIn: SignIn } | { type: 'stop' };

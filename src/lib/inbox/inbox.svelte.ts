@@ -38,9 +38,9 @@ import {
 	type InboxItem,
 	type Items
 } from './inbox';
-import type { BusConnection } from '$lib/connection';
+import type { BusConnection } from '$lib/connection/ui';
 import { describeError } from '$lib/connection';
-import type { TrafficFeed } from '$lib/traffic';
+import type { TrafficFeed } from '$lib/traffic/ui';
 
 export type InboxStatus =
 	{ state: 'idle' | 'loading' } | { state: 'ready' } | { state: 'unavailable'; reason: string };

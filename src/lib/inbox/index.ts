@@ -1,4 +1,3 @@
 /** Questions and blockers for people, their claims and write-once answers. Any runtime. */
 export * from './inbox';
 export * from './inbox-store';
-export type { InboxState } from './inbox.svelte';

@@ -1,6 +1,6 @@
 /** The participant's agent id, kept per browser so a reload (or a second tab) is the same agent. */
 import { z } from 'zod';
-import { makeAgentId, type AgentIdentity } from '$lib/protocol';
+import { makeAgentId, type AgentIdentity } from '../protocol';
 
 const KEY = 'switchboard:agent-ids';
 

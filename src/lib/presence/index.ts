@@ -3,4 +3,3 @@ export * from './agent-presence';
 export * from './identity';
 export { replayPresence } from './presence-history';
 export * from './ticker';
-export type { Participant } from './participant.svelte';

@@ -1,7 +1,8 @@
 /** The person at this tab, as an agent on the bus: joining, presence, leaving. */
 import { AgentPresence } from './agent-presence';
 import type { AgentIdentity } from '$lib/protocol';
-import type { BusConnection, JoinDetails } from '$lib/connection';
+import type { JoinDetails } from '$lib/connection';
+import type { BusConnection } from '$lib/connection/ui';
 import { identityFor, type IdentityChoice } from './identity';
 import { createWorkerTicker } from './worker-ticker';
 

@@ -1,3 +1,2 @@
 /** Who is on the bus, from heartbeats and announcements of both dialects. Any runtime. */
 export * from './roster';
-export type { RosterState } from './roster.svelte';

@@ -18,10 +18,10 @@ import {
 	type RosterFilter,
 	type Sighting
 } from './roster';
-import type { BusConnection } from '$lib/connection';
+import type { BusConnection } from '$lib/connection/ui';
 import { describeError, isNoResponders } from '$lib/connection';
 import { nextFrame } from '$lib/traffic';
-import type { TrafficFeed } from '$lib/traffic';
+import type { TrafficFeed } from '$lib/traffic/ui';
 
 export type HistoryStatus =
 	| { state: 'idle' | 'loading' }

@@ -15,7 +15,7 @@ import {
 	type ListedAgent,
 	type MessageSummary
 } from '../protocol';
-import { isStoredSubject } from '$lib/storage';
+import { isStoredSubject } from '../storage';
 
 /** The seeds' rule: an agent that has said nothing for 90 s is no longer online. */
 export const ONLINE_WINDOW_MS = 90_000;

@@ -5,7 +5,7 @@
  * difference are unit-tested in Node.
  */
 
-import { subjectMatches } from '$lib/protocol';
+import { subjectMatches } from '../protocol';
 
 const SECOND_NS = 1_000_000_000;
 const MINUTE_NS = 60 * SECOND_NS;

@@ -2,4 +2,3 @@
 export * from './traffic';
 export { Ring } from './ring';
 export { nextFrame, type Schedule } from './frame';
-export type { TrafficFeed } from './traffic.svelte';

@@ -5,7 +5,7 @@
 import { untrack } from 'svelte';
 import { covers, isValidPattern, TRAFFIC_SUBJECTS } from '$lib/protocol';
 
-import type { BusConnection } from '$lib/connection';
+import type { BusConnection } from '$lib/connection/ui';
 import { nextFrame, type Schedule } from './frame';
 import { Ring } from './ring';
 import {

@@ -1,5 +1,5 @@
 /** The traffic list as plain data: every message seen, decoded and summarised, newest first, bounded. */
-import { decode, isValid, subjectMatches, summarize, type Decoded, type MessageSummary } from '$lib/protocol';
+import { decode, isValid, subjectMatches, summarize, type Decoded, type MessageSummary } from '../protocol';
 
 /** How much of a payload is kept for the detail view: enough for any real envelope, bounded for 1 MB floods. */
 export const KEPT_BYTES = 64 * 1024;
