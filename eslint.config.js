@@ -88,6 +88,7 @@ export default ts.config(
 			'build/',
 			'.svelte-kit/',
 			'.svelte-kit-base-path/',
+			'packages/sdk/dist/',
 			'data/',
 			'test-results/',
 			'playwright-report/',
