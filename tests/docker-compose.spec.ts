@@ -21,11 +21,12 @@ const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'ut
 	services: Record<string, Service>;
 };
 const uncommented = (file: string) => fs.readFileSync(file, 'utf8').replace(/#.*$/gm, '');
-const config = uncommented(NATS_CONFIG);
 /** Every file the configuration includes, relative to its folder. */
-const included = [...config.matchAll(/^\s*include\s+(\S+)/gm)].map((m) =>
+const included = [...uncommented(NATS_CONFIG).matchAll(/^\s*include\s+(\S+)/gm)].map((m) =>
 	path.join(path.dirname(NATS_CONFIG), m[1])
 );
+/** The configuration as the server reads it: with what it includes. */
+const config = [uncommented(NATS_CONFIG), ...included.map(uncommented)].join('\n');
 const { nats, app, setup } = compose.services;
 const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
 
@@ -47,12 +48,15 @@ describe('docker-compose.yml', () => {
 		const target = nats.command![nats.command!.indexOf('-c') + 1];
 		expect(target).toBe('/etc/nats/switchboard.conf');
 		expect(nats.volumes).toContain('./nats:/etc/nats:ro');
-		expect(included.map((file) => path.relative(ROOT, file))).toEqual(['nats/access.conf']);
+		expect(included.map((file) => path.relative(ROOT, file))).toEqual([
+			'nats/listeners.conf',
+			'nats/access.conf'
+		]);
 		for (const file of included) expect(fs.existsSync(file), file).toBe(true);
 	});
 
 	it('sets every variable the configuration and its includes read', () => {
-		const text = [config, ...included.map(uncommented)].join('\n');
+		const text = config;
 		const used = [...text.matchAll(/\$(SWITCHBOARD_\w+)/g)].map((m) => m[1]);
 		expect(used).toContain('SWITCHBOARD_ADMIN_PASSWORD');
 		expect(used.length).toBeGreaterThan(0);
