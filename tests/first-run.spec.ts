@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freeSettings } from './helpers/nats-server';
+import { startEnvironment } from './helpers/switchboard';
 
 const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-first-run-'));
 afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
@@ -42,14 +43,7 @@ describe('a first run from a clean clone', () => {
 		const settings = await freeSettings();
 		const start = spawn(process.execPath, ['scripts/start.js'], {
 			cwd: clone,
-			env: {
-				...shellEnv,
-				SWITCHBOARD_HTTP_PORT: String(settings.httpPort),
-				SWITCHBOARD_WS_PORT: String(settings.wsPort),
-				SWITCHBOARD_NATS_PORT: String(settings.natsPort),
-				SWITCHBOARD_MONITOR_PORT: String(settings.monitorPort),
-				SWITCHBOARD_DATA_DIR: settings.dataDir
-			},
+			env: { ...shellEnv, ...startEnvironment(settings) },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
 		let output = '';

@@ -4,19 +4,24 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import type { Settings } from '../../scripts/lib/settings.js';
 import { freeSettings } from './nats-server';
+
+/** The variables that put `npm start` on these ports and this data folder. */
+export function startEnvironment(settings: Settings): Record<string, string> {
+	return {
+		SWITCHBOARD_HTTP_PORT: String(settings.httpPort),
+		SWITCHBOARD_WS_PORT: String(settings.wsPort),
+		SWITCHBOARD_NATS_PORT: String(settings.natsPort),
+		SWITCHBOARD_MONITOR_PORT: String(settings.monitorPort),
+		SWITCHBOARD_DATA_DIR: settings.dataDir
+	};
+}
 
 export async function startSwitchboard(timeoutMs = 120_000) {
 	const settings = await freeSettings();
 	const child = spawn(process.execPath, ['scripts/start.js'], {
-		env: {
-			...process.env,
-			SWITCHBOARD_HTTP_PORT: String(settings.httpPort),
-			SWITCHBOARD_WS_PORT: String(settings.wsPort),
-			SWITCHBOARD_NATS_PORT: String(settings.natsPort),
-			SWITCHBOARD_MONITOR_PORT: String(settings.monitorPort),
-			SWITCHBOARD_DATA_DIR: settings.dataDir
-		},
+		env: { ...process.env, ...startEnvironment(settings) },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
