@@ -52,7 +52,7 @@ test('the node a page is on dies: the page fails over, and no question, claim or
 	page,
 	browser
 }) => {
-	test.setTimeout(150_000);
+	test.setTimeout(200_000);
 	const servers = cluster.wsUrls.join(',');
 	await page.goto(`${appUrl}/?server=${encodeURIComponent(servers)}&name=Ada`);
 	await page.getByRole('button', { name: 'Join' }).click();
@@ -92,8 +92,9 @@ test('the node a page is on dies: the page fails over, and no question, claim or
 	const later = await browser.newPage();
 	await later.goto(`${appUrl}/?server=${encodeURIComponent(servers)}&name=Grace`);
 	await later.getByRole('button', { name: 'Join' }).click();
-	// Right after a node's loss the cluster may still be electing leaders: the inbox tries again.
-	await expect(later.getByText(/History: \d+ answered/)).toBeVisible({ timeout: 45_000 });
+	// Right after a node's loss the cluster may still be electing leaders: the inbox tries again. On
+	// a loaded 2-core machine the two surviving nodes took over 45 s once (CI): allow a minute and a half.
+	await expect(later.getByText(/History: \d+ answered/)).toBeVisible({ timeout: 90_000 });
 	await later.getByText(/History: \d+ answered/).click();
 	const history = later.getByRole('list', { name: 'Answered questions' });
 	await expect(history).toContainText('Asked before the node died?');

@@ -294,10 +294,13 @@ export class InboxState {
 		this.status = { state: 'loading' };
 		try {
 			const store = await openInbox(this.#bus.nats);
+			// Each watcher is kept as soon as it runs: if the next one fails, a retry must not leave it behind.
 			this.#stops.push(
 				await watchClaims(store, (key, record) => {
 					this.claims = record ? withEntry(this.claims, key, record) : withoutEntry(this.claims, key);
-				}),
+				})
+			);
+			this.#stops.push(
 				await watchAnswers(store.nc, (key, record) => {
 					if (!this.answers.has(key)) this.answers = withEntry(this.answers, key, record);
 				})
