@@ -101,16 +101,18 @@ async function openApp(bench: Bench): Promise<Page> {
 	return page;
 }
 
+/** The status update the ingest and memory scenarios publish: a seed envelope of 246 bytes. */
+const STATUS_UPDATE = new TextEncoder().encode(
+	JSON.stringify(
+		seedStatusUpdate({ content: { work_stream_id: '2.1', status: 'started', step: 'x'.repeat(48) } })
+	)
+);
+
 /** 20,000 status updates from the agent, as fast as it can publish; resolves with the start time. */
 async function burst(bench: Bench): Promise<number> {
-	const payload = new TextEncoder().encode(
-		JSON.stringify(
-			seedStatusUpdate({ content: { work_stream_id: '2.1', status: 'started', step: 'x'.repeat(48) } })
-		)
-	);
 	const start = Date.now();
 	for (let i = 0; i < INGEST_MESSAGES; i++)
-		bench.agent.publish('orchestrator.broadcast.status_update', payload);
+		bench.agent.publish('orchestrator.broadcast.status_update', STATUS_UPDATE);
 	await bench.agent.flush();
 	return start;
 }
@@ -298,25 +300,8 @@ async function answerRoundtrip(bench: Bench, page: Page): Promise<number[]> {
 async function roster(bench: Bench, page: Page) {
 	const stopFrames = await watchFrames(page);
 	const start = Date.now();
-	for (let i = 0; i < ROSTER_AGENTS; i++)
-		bench.agent.publish(
-			'orchestrator.broadcast.heartbeat',
-			JSON.stringify(seedHeartbeat({ from_agent: `fleet-${i}` }))
-		);
-	await bench.agent.flush();
-	const end = await page.evaluate(
-		(n) =>
-			new Promise<number>((resolve) => {
-				const check = () => {
-					const counts = document.querySelector('#roster-heading')?.parentElement?.textContent ?? '';
-					const online = Number(/(\d+) online/.exec(counts)?.[1] ?? 0);
-					if (online >= n) resolve(Date.now());
-					else requestAnimationFrame(check);
-				};
-				check();
-			}),
-		ROSTER_AGENTS
-	);
+	await heartbeats(bench, 'fleet', ROSTER_AGENTS);
+	const end = await rosterReaches(page, ROSTER_AGENTS);
 	return { renderMs: end - start, gap: await stopFrames() };
 }
 
@@ -493,13 +478,8 @@ async function memory(bench: Bench) {
 	await traffic.getByLabel('Keep').selectOption(String(TRAFFIC_KEPT));
 	const empty = await heapMb(traffic);
 	const seen = Number(await traffic.locator('[data-total]').getAttribute('data-total'));
-	const payload = new TextEncoder().encode(
-		JSON.stringify(
-			seedStatusUpdate({ content: { work_stream_id: '2.1', status: 'started', step: 'x'.repeat(48) } })
-		)
-	);
 	for (let i = 0; i < TRAFFIC_KEPT; i++) {
-		bench.agent.publish('orchestrator.broadcast.status_update', payload);
+		bench.agent.publish('orchestrator.broadcast.status_update', STATUS_UPDATE);
 		if (i % 5_000 === 4_999) await bench.agent.flush();
 	}
 	await bench.agent.flush();

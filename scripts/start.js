@@ -55,9 +55,15 @@ async function main() {
 	const settings = settingsFromCommandLine();
 	await assertPortsFree(settings);
 
+	// Each problem once: a leaf that the hub refuses tries again every second, with the same words.
+	const shown = new Set();
 	/** @param {string} line */
 	const showProblems = (line) => {
-		if (/\[(ERR|FTL)\]/.test(line)) console.error(`nats-server: ${line}`);
+		if (!/\[(ERR|FTL)\]/.test(line)) return;
+		const problem = line.replace(/^\[\d+\] \S+ \S+ /u, '').replace(/ - (lid|cid|rid):\d+ - /gu, ' - ');
+		if (shown.has(problem)) return;
+		shown.add(problem);
+		console.error(`nats-server: ${problem}`);
 	};
 
 	let server;
@@ -110,6 +116,29 @@ Switchboard is running.
   Data folder:     ${settings.dataDir}
   nats-server pid: ${server.pid ?? 'in Docker'}${topologyLines(settings, host)}
 Open the app, enter a name and join. Press Ctrl-C to stop.`);
+	if (settings.hubUrl && !(await joinedHub(settings))) {
+		const hub = new URL(settings.hubUrl);
+		console.error(
+			`\nThe hub at ${hub.hostname}:${hub.port} has not accepted this server yet; it keeps trying. If this lasts, check the URL the hub printed (its password included) and that this machine can reach that port. The lines from nats-server above say what the hub answered.`
+		);
+	}
+}
+
+/**
+ * Whether the leaf connection to the hub is up, asked of this server's monitoring (/leafz) for a
+ * few seconds.
+ * @param {import('./lib/settings.js').Settings} settings
+ */
+async function joinedHub(settings) {
+	const deadline = Date.now() + 5_000;
+	while (Date.now() < deadline) {
+		const leafz = await fetch(`http://${connectHost(settings.host)}:${settings.monitorPort}/leafz`)
+			.then((response) => response.json())
+			.catch(() => ({}));
+		if ((leafz.leafnodes ?? 0) > 0) return true;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	return false;
 }
 
 /**

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freeSettings } from './helpers/nats-server';
-import { startEnvironment } from './helpers/switchboard';
+import { shellEnvironment, startEnvironment } from './helpers/switchboard';
 
 const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-first-run-'));
 afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
@@ -30,8 +30,7 @@ describe('a first run from a clean clone', () => {
 		const cloned = spawnSync('git', ['clone', '--quiet', process.cwd(), clone], { encoding: 'utf8' });
 		expect(cloned.status, cloned.stderr).toBe(0);
 
-		// As from a shell: none of the npm_config_* settings that `npm test` hands its children.
-		const shellEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/iu.test(key)));
+		const shellEnv = shellEnvironment();
 		const install = spawnSync('npm', ['install', '--prefer-offline'], {
 			cwd: clone,
 			encoding: 'utf8',

@@ -68,6 +68,15 @@ describe('a laptop’s server as a leaf of the team’s hub', () => {
 		const result = await asked;
 		expect(result.answer).toBe('yes');
 		expect(result.by.name).toBe('Grace');
+
+		// A console on the laptop uses the hub's storage through the leaf: the question is answered there too.
+		const local = await openHumanConsole(leaf.wsUrl, 'Linus');
+		cleanups.push(() => local.close());
+		await until(
+			() => local.inbox.view.answered.some((entry) => entry.record.question.text === question),
+			'the laptop’s console to find the answer in the hub’s storage'
+		);
+		expect(local.inbox.view.open.some((item) => item.text === question)).toBe(false);
 	});
 
 	it('both sides see each other on the roster', async () => {

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildSdk, SDK_DIR } from '../scripts/build-sdk';
 import { openHumanConsole, type HumanConsole } from './helpers/human';
+import { shellEnvironment } from './helpers/switchboard';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-sdk-user-'));
 const ROOT = process.cwd();
-// As from a shell: none of the npm_config_* settings that `npm test` hands its children.
-const shellEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/iu.test(key)));
+const shellEnv = shellEnvironment();
 let human: HumanConsole;
 
 beforeAll(async () => {

@@ -87,3 +87,24 @@ describe('the static server', () => {
 		expect(headers.get('x-frame-options')).toBe('DENY');
 	});
 });
+
+describe('the static server under a sub-path (a build for SWITCHBOARD_BASE_PATH)', () => {
+	it('serves the app and its files under the sub-path, with or without a query, and nothing beside it', async () => {
+		const port = await findFreePort();
+		const demo = await serveApp({ dir: path.join(folder, 'build'), port, host: '127.0.0.1', base: '/demo' });
+		const at = `http://127.0.0.1:${port}`;
+		try {
+			// A join link to the demo: the page's path, then the server to join.
+			for (const page of ['/demo', '/demo/', '/demo?server=wss%3A%2F%2Fnats.example.com%3A8443&name=Ada']) {
+				const reply = await fetch(`${at}${page}`);
+				expect(reply.status, page).toBe(200);
+				expect(await reply.text(), page).toContain(inline);
+			}
+			expect((await fetch(`${at}/demo/_app/immutable/entry.js`)).status).toBe(200);
+			for (const outside of ['/', '/_app/immutable/entry.js', '/demonstration', '/other/demo'])
+				expect((await fetch(`${at}${outside}`)).status, outside).toBe(404);
+		} finally {
+			await new Promise((resolve) => demo.close(resolve));
+		}
+	});
+});

@@ -72,7 +72,8 @@ export function serveApp({ dir, port, host, base = '' }) {
 			response.writeHead(404).end('Not found.');
 			return;
 		}
-		if (base) request.url = url.slice(base.length) || '/';
+		// What the build sees is a path from its root: /demo?x → /?x, /demo/a → /a.
+		if (base) request.url = `/${url.slice(base.length).replace(/^\//, '')}`;
 		files(request, response, () => {
 			response.writeHead(404).end('Not found.');
 		});

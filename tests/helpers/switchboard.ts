@@ -7,6 +7,11 @@ import fs from 'node:fs';
 import type { Settings } from '../../scripts/lib/settings.js';
 import { freeSettings } from './nats-server';
 
+/** The environment as a person's shell has it: none of the npm_config_* settings `npm test` hands its children. */
+export function shellEnvironment(): Record<string, string | undefined> {
+	return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/iu.test(key)));
+}
+
 /** The variables that put `npm start` on these ports and this data folder. */
 export function startEnvironment(settings: Settings): Record<string, string> {
 	return {
