@@ -7,17 +7,18 @@ import { replayPresence } from '$lib/presence';
 import { StorageError } from '$lib/storage';
 import { GetAgentInfoRequestSchema, ListAgentsRequestSchema, parseJson, voltaSubjects } from '$lib/protocol';
 import {
-	applySightings,
-	countByState,
-	filterRoster,
+	filterOrdered,
 	sightingOf,
 	sightingsFrom,
 	toListedAgent,
 	toListedAgents,
+	type AgentState,
 	type Roster,
+	type RosterAgent,
 	type RosterFilter,
 	type Sighting
 } from './roster';
+import { RosterIndex } from './roster-index';
 import type { BusConnection } from '$lib/connection/ui';
 import { describeError, isNoResponders } from '$lib/connection';
 import { nextFrame } from '$lib/traffic';
@@ -41,8 +42,8 @@ export type RegistryRole = { state: 'answering' } | { state: 'silent'; reason: s
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 export class RosterState {
-	/** Every agent seen; replaced per batch. */
-	agents = $state.raw<Roster>(new Map());
+	/** Bumped whenever the roster changed: what its readers depend on. */
+	version = $state(0);
 	/** The clock states are computed against; ticks so silent agents turn stale on time. */
 	now = $state(Date.now());
 	history = $state.raw<HistoryStatus>({ state: 'idle' });
@@ -52,8 +53,23 @@ export class RosterState {
 	/** Whether this console answers mcp.list_agents and mcp.get_agent_info (it stays silent beside Volta's own registry). */
 	registry = $state.raw<RegistryRole>({ state: 'answering' });
 
-	visible = $derived(filterRoster(this.agents, this.filter, this.now));
-	counts = $derived(countByState(this.agents, this.now));
+	/** The agents a person asked for, in the roster's order (online first, then by name). */
+	visible: readonly RosterAgent[] = $derived.by(() => {
+		void this.version;
+		return filterOrdered(this.#index.ordered, this.filter, this.#index.stateOf);
+	});
+	counts: Readonly<Record<AgentState, number>> = $derived.by(() => {
+		void this.version;
+		return { ...this.#index.counts };
+	});
+
+	/** Every agent seen, by id. */
+	get agents(): Roster {
+		void this.version;
+		return this.#index.agents;
+	}
+
+	#index = new RosterIndex();
 
 	#bus: BusConnection;
 	#feed: TrafficFeed;
@@ -88,7 +104,10 @@ export class RosterState {
 		void this.probeRegistry();
 		const probe = setInterval(() => void this.probeRegistry(), PROBE_EVERY_MS);
 		this.#stops.push(() => clearInterval(probe));
-		const timer = setInterval(() => (this.now = this.#clock()), 1_000);
+		const timer = setInterval(() => {
+			this.now = this.#clock();
+			if (this.#index.tick(this.now)) this.version += 1;
+		}, 1_000);
 		this.#stops.push(() => clearInterval(timer));
 		void this.#replay();
 		// After an outage, who was heard from meanwhile is in the presence history.
@@ -110,8 +129,10 @@ export class RosterState {
 
 	/** Makes the given sightings part of the roster now (tests, and the replay). */
 	apply(sightings: Sighting[]): void {
-		this.agents = applySightings(this.agents, sightings);
+		if (sightings.length === 0) return;
 		this.now = this.#clock();
+		this.#index.apply(sightings, this.now);
+		this.version += 1;
 	}
 
 	async #replay() {

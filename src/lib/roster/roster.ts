@@ -215,7 +215,7 @@ function sightingOfMessage(
 	}
 }
 
-function newAgent(sighting: Sighting): RosterAgent {
+export function newAgent(sighting: Sighting): RosterAgent {
 	return {
 		id: sighting.id,
 		name: sighting.id,
@@ -236,8 +236,13 @@ function newAgent(sighting: Sighting): RosterAgent {
 
 /** The newest RECENT_LIMIT messages, newest first; live traffic almost always lands at the front. */
 function withRecent(recent: RecentMessage[], message: RecentMessage): RecentMessage[] {
-	if (recent.length === 0 || message.at >= recent[0].at)
-		return [message, ...recent.slice(0, RECENT_LIMIT - 1)];
+	if (recent.length === 0 || message.at >= recent[0].at) {
+		// By hand: a spread of a slice was most of a heartbeat's cost on a 10,000-agent roster.
+		const next = new Array<RecentMessage>(Math.min(recent.length + 1, RECENT_LIMIT));
+		next[0] = message;
+		for (let i = 1; i < next.length; i++) next[i] = recent[i - 1];
+		return next;
+	}
 	return [message, ...recent].sort((a, b) => b.at - a.at).slice(0, RECENT_LIMIT);
 }
 
@@ -257,7 +262,8 @@ export const PRESENCE_WORDS: ReadonlySet<string> = new Set([
 const replacesStatus = (next: string, current: string | null) =>
 	!PRESENCE_WORDS.has(next) || current === null || PRESENCE_WORDS.has(current);
 
-function fold(agent: RosterAgent, s: Sighting): RosterAgent {
+/** An agent with one more sighting folded in: a new object, the old one untouched. */
+export function fold(agent: RosterAgent, s: Sighting): RosterAgent {
 	// Replayed history can arrive after live traffic: an older sighting never moves lastSeen back.
 	// One literal naming every field: spreading `agent` into a new object is several times slower.
 	const newer = s.at >= agent.lastSeen;
@@ -308,30 +314,64 @@ const STATE_ORDER: Record<AgentState, number> = { online: 0, stale: 1, offline: 
 /** One collator for every sort: `localeCompare` builds one per call, which a 1,000-agent sort felt. */
 const byName = new Intl.Collator();
 
-/** The agents a person asked for, online first, then by name. */
-export function filterRoster(roster: Roster, filter: RosterFilter, now: number): RosterAgent[] {
+/** The roster's order: online first, then stale, then offline; by name within each, then by id. */
+export function compareAgents(
+	a: RosterAgent,
+	aState: AgentState,
+	b: RosterAgent,
+	bState: AgentState
+): number {
+	return (
+		STATE_ORDER[aState] - STATE_ORDER[bState] ||
+		byName.compare(a.name, b.name) ||
+		(a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+	);
+}
+
+/** What a search looks through, per agent object (a new object replaces it when anything changes). */
+const haystacks = new WeakMap<RosterAgent, string>();
+function haystackOf(agent: RosterAgent): string {
+	let haystack = haystacks.get(agent);
+	if (haystack === undefined) {
+		haystack = [agent.id, agent.name, agent.team ?? '', agent.workStream ?? '', ...agent.capabilities]
+			.join(' ')
+			.toLowerCase();
+		haystacks.set(agent, haystack);
+	}
+	return haystack;
+}
+
+export const isRosterFilterEmpty = (filter: RosterFilter): boolean =>
+	!filter.text?.trim() && !filter.kind && !filter.state && !filter.team?.trim() && !filter.capability?.trim();
+
+/** The agents of an already ordered list that a person asked for, in the same order. */
+export function filterOrdered(
+	ordered: readonly RosterAgent[],
+	filter: RosterFilter,
+	stateOf: (agent: RosterAgent) => AgentState
+): RosterAgent[] {
 	const text = filter.text?.trim().toLowerCase() ?? '';
 	const team = filter.team?.trim().toLowerCase() ?? '';
 	const capability = filter.capability?.trim().toLowerCase() ?? '';
-	const result: Array<{ agent: RosterAgent; state: AgentState }> = [];
-	for (const agent of roster.values()) {
-		const state = agentState(agent, now);
+	const result: RosterAgent[] = [];
+	for (const agent of ordered) {
 		if (filter.kind && agent.kind !== filter.kind) continue;
-		if (filter.state && state !== filter.state) continue;
+		if (filter.state && stateOf(agent) !== filter.state) continue;
 		if (team && !(agent.team ?? '').toLowerCase().includes(team)) continue;
 		if (capability && !agent.capabilities.some((c) => c.toLowerCase().includes(capability))) continue;
-		if (text) {
-			const haystack = [agent.id, agent.name, agent.team ?? '', agent.workStream ?? '', ...agent.capabilities]
-				.join(' ')
-				.toLowerCase();
-			if (!haystack.includes(text)) continue;
-		}
-		result.push({ agent, state });
+		if (text && !haystackOf(agent).includes(text)) continue;
+		result.push(agent);
 	}
-	result.sort(
-		(a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || byName.compare(a.agent.name, b.agent.name)
-	);
-	return result.map((r) => r.agent);
+	return result;
+}
+
+/** The agents a person asked for, online first, then by name. */
+export function filterRoster(roster: Roster, filter: RosterFilter, now: number): RosterAgent[] {
+	const ordered = [...roster.values()]
+		.map((agent) => ({ agent, state: agentState(agent, now) }))
+		.sort((a, b) => compareAgents(a.agent, a.state, b.agent, b.state))
+		.map((entry) => entry.agent);
+	return filterOrdered(ordered, filter, (agent) => agentState(agent, now));
 }
 
 export function countByState(roster: Roster, now: number): Record<AgentState, number> {
