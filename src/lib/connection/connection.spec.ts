@@ -4,7 +4,7 @@
  */
 import { connect } from '@nats-io/transport-node';
 import { describe, expect, inject, it } from 'vitest';
-import { jsonBytes, seedStatusUpdate, voltaHeartbeat } from '$lib/protocol/fixtures';
+import { jsonBytes, seedQuestion, seedStatusUpdate, voltaHeartbeat } from '$lib/protocol/fixtures';
 import { until } from '../../../tests/helpers/watching';
 import { busesLeftAfterEach } from '../../../tests/helpers/bus-connections';
 import { startTestServer } from '../../../tests/helpers/nats-server';
@@ -159,6 +159,56 @@ describe('TrafficFeed', () => {
 			frame(1_150); // a trickle is drawn every frame
 			expect([feed.version, feed.total]).toEqual([4, 510]);
 			expect(frames).toHaveLength(0);
+		} finally {
+			await agent.close();
+			feed.stop();
+		}
+	});
+	it('takes a question in at once behind a burst of routine traffic, and the burst in slices, in order', async () => {
+		const bus = newBus();
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		const tasks: Array<() => void> = [];
+		const frames: Array<() => void> = [];
+		let now = 0;
+		// Every look at the clock costs a millisecond, so a slice ends after a few hundred messages.
+		const feed = new TrafficFeed(bus, {
+			schedule: (flush) => frames.push(flush),
+			nextTask: (task) => tasks.push(task),
+			clock: () => (now += 1)
+		});
+		const heard: string[] = [];
+		feed.listen((entry) =>
+			heard.push(entry.summary.type === 'question' ? 'question' : entry.summary.preview)
+		);
+		feed.start(['orchestrator.broadcast.>']);
+		await bus.flush();
+		const agent = await connect({ servers: natsUrl });
+		try {
+			for (let i = 0; i < 600; i++)
+				agent.publish(
+					'orchestrator.broadcast.status_update',
+					jsonBytes(seedStatusUpdate({ content: { status: 'started', n: i } }))
+				);
+			agent.publish('orchestrator.broadcast.status_update', new TextEncoder().encode('{ not json'));
+			agent.publish('orchestrator.broadcast.question', jsonBytes(seedQuestion()));
+			await agent.flush();
+			await until(() => feed.entries.length === 602, 'all 602 messages listed');
+			// Listed in the order they came; the question heard first, the rest not yet decoded.
+			expect(feed.entries[0].subject).toBe('orchestrator.broadcast.question');
+			expect(heard).toEqual(['question']);
+			expect(tasks).toHaveLength(1);
+
+			tasks.shift()!();
+			expect(heard.length).toBeGreaterThan(1);
+			expect(heard.length).toBeLessThan(602);
+			expect(tasks).toHaveLength(1); // the rest, in another slice
+			while (tasks.length) tasks.shift()!();
+			expect(heard).toHaveLength(602);
+			const order = heard.slice(1, 601).map((preview) => Number(/"n":(\d+)/u.exec(preview)?.[1]));
+			expect(order).toEqual([...Array(600).keys()]);
+
+			for (const flush of frames.splice(0)) flush();
+			expect([feed.total, feed.invalid, feed.decoding]).toEqual([602, 1, 0]);
 		} finally {
 			await agent.close();
 			feed.stop();

@@ -90,3 +90,31 @@ describe('patterns', () => {
 		expect(isValidPattern('')).toBe(false);
 	});
 });
+
+describe('routine traffic', () => {
+	it('is presence and progress of both dialects; what people and agents wait on is not', async () => {
+		const { isRoutineSubject } = await import('./subjects');
+		for (const subject of [
+			'orchestrator.broadcast.heartbeat',
+			'orchestrator.broadcast.status_update',
+			'orchestrator.broadcast.task_complete',
+			'orchestrator.agent.coder-2.1-1733409000.status_update',
+			'agent.volta-1.heartbeat',
+			'agent.volta-1.status',
+			'agent.announce'
+		])
+			expect(isRoutineSubject(subject), subject).toBe(true);
+		for (const subject of [
+			'orchestrator.broadcast.question',
+			'orchestrator.broadcast.blocker',
+			'orchestrator.agent.ada.answer',
+			'orchestrator.team.web.question',
+			'agent.volta-1.message',
+			'agent.broadcast',
+			'mcp.list_agents',
+			'orchestrator.broadcast.not_a_type',
+			'orchestrator.tasks.queue'
+		])
+			expect(isRoutineSubject(subject), subject).toBe(false);
+	});
+});

@@ -184,3 +184,36 @@ export function covers(outer: string, inner: string): boolean {
 	}
 	return a.length === b.length;
 }
+
+/** Seed message types that report presence and progress: most of a busy bus, and nothing anyone waits on. */
+const ROUTINE_SEED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
+	'heartbeat',
+	'status_update',
+	'task_assigned',
+	'task_complete',
+	'task_failed'
+]);
+
+/**
+ * Whether a subject carries routine traffic: heartbeats, status updates, task claims and
+ * announcements of either dialect. A console may take these in a little later, in slices between
+ * frames; everything else (questions, blockers, answers, direct messages, requests, subjects it
+ * does not know) is what a person or an agent waits on.
+ */
+export function isRoutineSubject(subject: string): boolean {
+	const parsed = parseSubject(subject);
+	if (!parsed.ok) return false;
+	const { route } = parsed;
+	switch (route.kind) {
+		case 'seed.broadcast':
+		case 'seed.direct':
+		case 'seed.team':
+			return ROUTINE_SEED_TYPES.has(route.type);
+		case 'volta.status':
+		case 'volta.heartbeat':
+		case 'volta.announce':
+			return true;
+		default:
+			return false;
+	}
+}

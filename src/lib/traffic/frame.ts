@@ -6,3 +6,22 @@ export const nextFrame: Schedule = (flush) => {
 	if (typeof requestAnimationFrame === 'function' && !hidden) requestAnimationFrame(flush);
 	else setTimeout(flush, 100);
 };
+
+/**
+ * Runs `task` as a new task, soon: after the browser has had the chance to draw a frame and handle
+ * input. A message channel, not a timer: a hidden tab slows timers to one a second, or a minute.
+ * Node (tests, the SDK) has no page to keep responsive: a timer there.
+ */
+export type TaskScheduler = (task: () => void) => void;
+
+export const nextTask: TaskScheduler = (() => {
+	if (typeof document === 'undefined' || typeof MessageChannel !== 'function')
+		return (task: () => void) => void setTimeout(task, 0);
+	const channel = new MessageChannel();
+	const queued: Array<() => void> = [];
+	channel.port1.onmessage = () => queued.shift()?.();
+	return (task: () => void) => {
+		queued.push(task);
+		channel.port2.postMessage(null);
+	};
+})();

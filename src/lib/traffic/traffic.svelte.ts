@@ -3,18 +3,12 @@
  * kept in a ring buffer of a chosen size, and published to the page at most once per frame.
  */
 import { untrack } from 'svelte';
-import { covers, isValidPattern, TRAFFIC_SUBJECTS } from '$lib/protocol';
+import { covers, isRoutineSubject, isValidPattern, TRAFFIC_SUBJECTS } from '$lib/protocol';
 
 import type { BusConnection } from '$lib/connection/ui';
-import { nextFrame, type Schedule } from './frame';
+import { nextFrame, nextTask, type Schedule, type TaskScheduler } from './frame';
 import { Ring } from './ring';
-import {
-	isFilterEmpty,
-	matchesFilter,
-	toTrafficEntry,
-	type TrafficEntry,
-	type TrafficFilter
-} from './traffic';
+import { arrivedEntry, isFilterEmpty, matchesFilter, type TrafficEntry, type TrafficFilter } from './traffic';
 
 export const CAPACITY_CHOICES = [1_000, 10_000, 100_000] as const;
 
@@ -26,6 +20,14 @@ export const CAPACITY_CHOICES = [1_000, 10_000, 100_000] as const;
  */
 export const FLOOD_PER_FRAME = 50;
 export const FLOOD_REDRAW_MS = 100;
+
+/**
+ * Routine traffic (heartbeats, status updates, task claims, announcements) is decoded in slices of
+ * this long, between frames: a burst of 20,000 decoded at once held the page for over 100 ms, so
+ * clicks and frames waited. Questions, blockers, answers and messages skip the queue: they are
+ * decoded and shown as they arrive, however much routine traffic is waiting.
+ */
+export const DECODE_SLICE_MS = 8;
 
 /** What the list shows: a count and random access, so a virtual list reads only the rows on screen. */
 export interface TrafficRows {
@@ -48,6 +50,8 @@ export class TrafficFeed {
 	arrivedWhilePaused = $state(0);
 	/** True once the server has confirmed every subscription: from then on nothing sent is missed. */
 	live = $state(false);
+	/** Routine messages taken in but not yet decoded (the roster and the invalid count are behind by these). */
+	decoding = $state(0);
 
 	/** The rows on show: everything kept (or the snapshot taken at pause), filtered. */
 	rows: TrafficRows = $derived.by(() => {
@@ -80,16 +84,24 @@ export class TrafficFeed {
 	#redrawnAt = -Infinity;
 	/** Messages taken in but not yet drawn (the list is behind while this is above 0). */
 	#behindBy = 0;
+	/** Routine messages waiting to be decoded, oldest first, from `#backlogHead` on. */
+	#backlog: TrafficEntry[] = [];
+	#backlogHead = 0;
+	#decodeScheduled = false;
+	#nextTask: TaskScheduler;
+	/** Messages with a lower id arrived before the last clear, and no longer count. */
+	#countsFrom = 1;
 
 	constructor(
 		bus: BusConnection,
-		options: { limit?: number; schedule?: Schedule; clock?: () => number } = {}
+		options: { limit?: number; schedule?: Schedule; clock?: () => number; nextTask?: TaskScheduler } = {}
 	) {
 		this.#bus = bus;
 		this.capacity = options.limit ?? 10_000;
 		this.#ring = new Ring<TrafficEntry>(this.capacity);
 		this.#schedule = options.schedule ?? nextFrame;
 		this.#clock = options.clock ?? (() => performance.now());
+		this.#nextTask = options.nextTask ?? nextTask;
 	}
 
 	/** Newest first: everything kept now (for tests and copying; the view uses `rows`). */
@@ -172,6 +184,7 @@ export class TrafficFeed {
 		this.#ring.clear();
 		this.#frozen = this.paused ? [] : null;
 		this.#seen = this.#invalidSeen = this.total = this.invalid = 0;
+		this.#countsFrom = this.#nextId;
 		this.version += 1;
 	}
 
@@ -182,20 +195,57 @@ export class TrafficFeed {
 				const headers: Array<[string, string]> = [];
 				if (msg.headers) for (const [key, values] of msg.headers) headers.push([key, values.join(', ')]);
 				this.#receive(
-					toTrafficEntry(this.#nextId++, msg.subject, msg.data, msg.reply ?? null, Date.now(), headers)
+					arrivedEntry(this.#nextId++, msg.subject, msg.data, msg.reply ?? null, Date.now(), headers),
+					isRoutineSubject(msg.subject)
 				);
 			})
 		);
 	}
 
-	#receive(entry: TrafficEntry) {
+	/** Every message is listed in the order it came; routine ones are decoded in a later slice. */
+	#receive(entry: TrafficEntry, routine: boolean) {
 		this.#ring.push(entry);
-		for (const listener of this.#listeners) listener(entry);
 		this.#seen += 1;
-		if (!entry.valid) this.#invalidSeen += 1;
-
+		if (routine) {
+			this.#backlog.push(entry);
+			this.#scheduleDecode();
+		} else this.#take(entry);
 		this.#pendingCount += 1;
 		this.#scheduleFlush();
+	}
+
+	/** Decodes a message and hands it to everyone listening (roster, inbox). */
+	#take(entry: TrafficEntry) {
+		for (const listener of this.#listeners) listener(entry);
+		if (!entry.valid && entry.id >= this.#countsFrom) this.#invalidSeen += 1;
+	}
+
+	#scheduleDecode() {
+		if (this.#decodeScheduled) return;
+		this.#decodeScheduled = true;
+		this.#nextTask(() => this.#decodeSlice());
+	}
+
+	#decodeSlice() {
+		this.#decodeScheduled = false;
+		const deadline = this.#clock() + DECODE_SLICE_MS;
+		const backlog = this.#backlog;
+		while (this.#backlogHead < backlog.length) {
+			this.#take(backlog[this.#backlogHead++]);
+			// The clock is read every 32 messages (about 0.1 ms of work), not for each.
+			if ((this.#backlogHead & 31) === 0 && this.#clock() >= deadline) break;
+		}
+		if (this.#backlogHead < backlog.length) this.#scheduleDecode();
+		else {
+			this.#backlog = [];
+			this.#backlogHead = 0;
+		}
+		this.#scheduleFlush();
+	}
+
+	#showDecoding(decoding: number) {
+		this.decoding = decoding;
+		this.invalid = this.#invalidSeen;
 	}
 
 	#scheduleFlush() {
@@ -207,7 +257,12 @@ export class TrafficFeed {
 	#flush() {
 		this.#scheduled = false;
 		const arrived = this.#pendingCount;
-		if (arrived === 0 && this.#behindBy === 0) return;
+		const decoding = this.#backlog.length - this.#backlogHead;
+		if (arrived === 0 && this.#behindBy === 0) {
+			// Only decoding progressed: its count and the invalid count, not the list.
+			this.#showDecoding(decoding);
+			return;
+		}
 		this.#pendingCount = 0;
 		const now = this.#clock();
 		if (arrived >= FLOOD_PER_FRAME && now - this.#redrawnAt < FLOOD_REDRAW_MS) {
@@ -220,7 +275,7 @@ export class TrafficFeed {
 		this.#behindBy = 0;
 		this.#redrawnAt = now;
 		this.total = this.#seen;
-		this.invalid = this.#invalidSeen;
+		this.#showDecoding(decoding);
 		if (!this.paused) this.version += 1;
 	}
 }

@@ -46,8 +46,12 @@ function keptCopy(data: Uint8Array): Uint8Array {
 	return copy;
 }
 
-class DecodedEntry implements TrafficEntry {
-	readonly valid: boolean;
+/**
+ * A message as the list keeps it. It is decoded the first time anything reads it: at once for what
+ * people wait on, in slices between frames for routine traffic (TrafficFeed), and never twice.
+ */
+class LazyEntry implements TrafficEntry {
+	#decoded: Decoded | null;
 	#summary: MessageSummary | null = null;
 
 	constructor(
@@ -56,11 +60,25 @@ class DecodedEntry implements TrafficEntry {
 		readonly reply: string | null,
 		readonly size: number,
 		readonly receivedAt: number,
-		readonly decoded: Decoded,
+		decoded: Decoded | null,
 		readonly data: Uint8Array,
 		readonly headers: Array<[string, string]>
 	) {
-		this.valid = isValid(decoded);
+		this.#decoded = decoded;
+	}
+
+	/** Whether it has been decoded yet (what the feed's slices have still to do). */
+	get isDecoded(): boolean {
+		return this.#decoded !== null;
+	}
+
+	get decoded(): Decoded {
+		// The kept copy is the whole payload: anything longer was decoded when it arrived.
+		return (this.#decoded ??= decode(this.subject, this.data));
+	}
+
+	get valid(): boolean {
+		return isValid(this.decoded);
 	}
 
 	get summary(): MessageSummary {
@@ -69,6 +87,7 @@ class DecodedEntry implements TrafficEntry {
 	}
 }
 
+/** A message as the list keeps it, decoded now. */
 export function toTrafficEntry(
 	id: number,
 	subject: string,
@@ -77,13 +96,30 @@ export function toTrafficEntry(
 	receivedAt: number,
 	headers: Array<[string, string]> = []
 ): TrafficEntry {
-	return new DecodedEntry(
+	const entry = arrivedEntry(id, subject, data, reply, receivedAt, headers);
+	void entry.decoded;
+	return entry;
+}
+
+/**
+ * A message as the list keeps it, decoded on first read. Its payload is copied now (the client
+ * reuses its buffer); one longer than the kept copy is decoded now, from all of it.
+ */
+export function arrivedEntry(
+	id: number,
+	subject: string,
+	data: Uint8Array,
+	reply: string | null,
+	receivedAt: number,
+	headers: Array<[string, string]> = []
+): TrafficEntry & { readonly isDecoded: boolean } {
+	return new LazyEntry(
 		id,
 		subject,
 		reply,
 		data.length,
 		receivedAt,
-		decode(subject, data),
+		data.length > KEPT_BYTES ? decode(subject, data) : null,
 		keptCopy(data),
 		headers
 	);
