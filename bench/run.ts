@@ -166,8 +166,9 @@ async function appIngestRound(bench: Bench) {
 		(n) =>
 			new Promise<number>((resolve) => {
 				const check = () => {
+					// Every message counted and decoded (routine traffic is decoded in slices).
 					const el = document.querySelector<HTMLElement>('[data-total]');
-					if (el && Number(el.dataset.total) >= n) resolve(Date.now());
+					if (el && Number(el.dataset.total) >= n && el.dataset.decoding === '0') resolve(Date.now());
 					else requestAnimationFrame(check);
 				};
 				check();
@@ -232,9 +233,9 @@ function question(marker: string, overrides: { from_agent?: string; options?: st
 }
 
 /** A question published by an agent → its text on screen, in ms, QUESTIONS times. */
-async function questionToScreen(bench: Bench, page: Page): Promise<number[]> {
+async function questionToScreen(bench: Bench, page: Page, count = QUESTIONS): Promise<number[]> {
 	const times: number[] = [];
-	for (let i = 0; i < QUESTIONS; i++) {
+	for (let i = 0; i < count; i++) {
 		const marker = `bench-q-${i}-${Date.now()}`;
 		const appeared = page.evaluate(
 			(text) =>
@@ -266,9 +267,9 @@ async function questionToScreen(bench: Bench, page: Page): Promise<number[]> {
 }
 
 /** A click on an answer → the asking agent has it, in ms, ANSWERS times. */
-async function answerRoundtrip(bench: Bench, page: Page): Promise<number[]> {
+async function answerRoundtrip(bench: Bench, page: Page, count = ANSWERS): Promise<number[]> {
 	const times: number[] = [];
-	for (let i = 0; i < ANSWERS; i++) {
+	for (let i = 0; i < count; i++) {
 		const marker = `bench-a-${i}-${Date.now()}`;
 		const asker = `asker-${i}`;
 		const got = new Promise<number>((resolve) => {
@@ -312,7 +313,7 @@ function trafficReaches(page: Page, count: number): Promise<number> {
 			new Promise<number>((resolve) => {
 				const check = () => {
 					const el = document.querySelector<HTMLElement>('[data-total]');
-					if (el && Number(el.dataset.total) >= n) resolve(Date.now());
+					if (el && Number(el.dataset.total) >= n && el.dataset.decoding === '0') resolve(Date.now());
 					else setTimeout(check, 20);
 				};
 				check();
@@ -374,10 +375,30 @@ async function heartbeats(bench: Bench, prefix: string, agents: number, count = 
 async function roster10000(bench: Bench) {
 	const page = await openApp(bench);
 	const before = await onlineCount(page);
+	const total = Number(await page.locator('[data-total]').getAttribute('data-total'));
 	const stopFrames = await watchFrames(page);
+	// Watched in the page, frame by frame: when its traffic count says every heartbeat was taken in,
+	// and when the roster says every agent is online.
+	const watched = page.evaluate(
+		([messages, agents]) =>
+			new Promise<{ taken: number; shown: number }>((resolve) => {
+				let taken = 0;
+				const check = () => {
+					const now = Date.now();
+					const count = Number(document.querySelector<HTMLElement>('[data-total]')?.dataset.total ?? 0);
+					if (!taken && count >= messages) taken = now;
+					const counts = document.querySelector('#roster-heading')?.parentElement?.textContent ?? '';
+					if (taken && Number(/(\d+) online/.exec(counts)?.[1] ?? 0) >= agents)
+						resolve({ taken, shown: now });
+					else requestAnimationFrame(check);
+				};
+				check();
+			}),
+		[total + LARGE_ROSTER, before + LARGE_ROSTER]
+	);
 	const start = Date.now();
 	await heartbeats(bench, 'swarm', LARGE_ROSTER);
-	const end = await rosterReaches(page, before + LARGE_ROSTER);
+	const { taken, shown } = await watched;
 	const renderGap = await stopFrames();
 	const searchMs = await page.evaluate(
 		(name) => {
@@ -416,7 +437,61 @@ async function roster10000(bench: Bench) {
 	}
 	const steadyGap = await stopSteady();
 	await page.close();
-	return { renderMs: end - start, searchMs: round(searchMs), renderGap, steadyGap };
+	return {
+		arriveMs: shown - start,
+		renderMs: shown - taken,
+		searchMs: round(searchMs),
+		renderGap,
+		steadyGap
+	};
+}
+
+/**
+ * A flood of status updates at FLOOD_RATE msgs/s (5,000 every 100 ms) from a publisher of its own, so
+ * what other scenarios publish meanwhile does not queue behind it. `stop` resolves with the rate reached.
+ */
+async function startFlood(bench: Bench) {
+	const publisher = await connect({ servers: bench.server.nats, name: 'bench flood' });
+	const payload = new TextEncoder().encode(
+		JSON.stringify(seedStatusUpdate({ content: { work_stream_id: '9.9', status: 'started', step: 'flood' } }))
+	);
+	let flooding = true;
+	const running = (async () => {
+		const started = Date.now();
+		let sent = 0;
+		const batch = FLOOD_RATE / 10;
+		while (flooding) {
+			const tick = Date.now();
+			for (let i = 0; i < batch; i++) publisher.publish('orchestrator.broadcast.status_update', payload);
+			await publisher.flush();
+			sent += batch;
+			await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (Date.now() - tick))));
+		}
+		return sent / ((Date.now() - started) / 1000);
+	})();
+	return {
+		stop: async () => {
+			flooding = false;
+			const rate = await running;
+			await publisher.close();
+			return rate;
+		}
+	};
+}
+
+/**
+ * Question to screen and the answer round trip while the flood runs: what a person waits for when
+ * the bus is busiest. Questions skip the queue of routine traffic waiting to be decoded.
+ */
+async function latenciesUnderFlood(bench: Bench) {
+	const page = await openApp(bench);
+	const flood = await startFlood(bench);
+	await page.waitForTimeout(500);
+	const toScreen = await questionToScreen(bench, page, 50);
+	const roundtrips = await answerRoundtrip(bench, page, 20);
+	const rate = await flood.stop();
+	await page.close();
+	return { rate, toScreen, roundtrips };
 }
 
 /**
@@ -439,30 +514,13 @@ async function floodClicks(bench: Bench) {
 			true
 		);
 	});
-	const payload = new TextEncoder().encode(
-		JSON.stringify(seedStatusUpdate({ content: { work_stream_id: '9.9', status: 'started', step: 'flood' } }))
-	);
-	let flooding = true;
-	const flood = (async () => {
-		const started = Date.now();
-		let sent = 0;
-		const batch = FLOOD_RATE / 10;
-		while (flooding) {
-			const tick = Date.now();
-			for (let i = 0; i < batch; i++) bench.agent.publish('orchestrator.broadcast.status_update', payload);
-			await bench.agent.flush();
-			sent += batch;
-			await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (Date.now() - tick))));
-		}
-		return sent / ((Date.now() - started) / 1000);
-	})();
+	const flood = await startFlood(bench);
 	await page.waitForTimeout(500);
 	for (let i = 0; i < 6; i++) {
 		await page.getByRole('button', { name: /^(Pause|Resume)/u }).click();
 		await page.waitForTimeout(300);
 	}
-	flooding = false;
-	const rate = await flood;
+	const rate = await flood.stop();
 	await page.waitForTimeout(200);
 	const clicks = await page.evaluate(() => (window as unknown as { __clicks: number[] }).__clicks);
 	await page.close();
@@ -502,6 +560,9 @@ async function memory(bench: Bench) {
 async function main() {
 	const outIndex = process.argv.indexOf('--out');
 	const outFile = outIndex > 0 ? process.argv[outIndex + 1] : null;
+	// `--only roster_10000,flood`: just those scenarios, their raw figures printed (for working on one).
+	const onlyIndex = process.argv.indexOf('--only');
+	const only = onlyIndex > 0 ? process.argv[onlyIndex + 1].split(',') : null;
 	const server = await startSwitchboard();
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -512,6 +573,17 @@ async function main() {
 	const agent = await connect({ servers: server.nats, name: 'bench publisher' });
 	const bench: Bench = { server, context, agent };
 	try {
+		if (only) {
+			const scenarios: Record<string, () => Promise<unknown>> = {
+				ingest: () => ingest(bench),
+				roster_10000: () => roster10000(bench),
+				flood: () => floodClicks(bench),
+				under_flood: () => latenciesUnderFlood(bench),
+				memory: () => memory(bench)
+			};
+			for (const name of only) console.log(name, JSON.stringify(await scenarios[name](), null, 1));
+			return;
+		}
 		const ingested = await ingest(bench);
 		// The rest runs in one app page.
 		const page = await openApp(bench);
@@ -521,6 +593,7 @@ async function main() {
 		await page.close();
 		const large = await roster10000(bench);
 		const flood = await floodClicks(bench);
+		const underFlood = await latenciesUnderFlood(bench);
 		const heap = await memory(bench);
 		report(
 			{
@@ -535,10 +608,22 @@ async function main() {
 				rtt_ms: { p50: percentile(ingested.rtts, 50) },
 				roster_1000: { render_ms: rosterRun.renderMs, max_frame_gap_ms: round(rosterRun.gap) },
 				roster_10000: {
+					arrive_ms: large.arriveMs,
 					render_ms: large.renderMs,
 					search_ms: large.searchMs,
 					max_frame_gap_ms: round(large.steadyGap),
 					render_max_frame_gap_ms: round(large.renderGap)
+				},
+				under_flood: {
+					msgs_per_s: Math.round(underFlood.rate),
+					question_to_screen_ms: {
+						p50: percentile(underFlood.toScreen, 50),
+						p99: percentile(underFlood.toScreen, 99)
+					},
+					answer_roundtrip_ms: {
+						p50: percentile(underFlood.roundtrips, 50),
+						p99: percentile(underFlood.roundtrips, 99)
+					}
 				},
 				flood: {
 					msgs_per_s: Math.round(flood.rate),
@@ -570,10 +655,16 @@ type Results = {
 	rtt_ms: { p50: number };
 	roster_1000: { render_ms: number; max_frame_gap_ms: number };
 	roster_10000: {
+		arrive_ms: number;
 		render_ms: number;
 		search_ms: number;
 		max_frame_gap_ms: number;
 		render_max_frame_gap_ms: number;
+	};
+	under_flood: {
+		msgs_per_s: number;
+		question_to_screen_ms: { p50: number; p99: number };
+		answer_roundtrip_ms: { p50: number; p99: number };
 	};
 	flood: { msgs_per_s: number; click_latency_ms: number; click_latencies_ms: number[] };
 	memory: {
@@ -594,7 +685,7 @@ function report(
 	const rows: Array<[string, string, string]> = [
 		['ingest app msgs/s', String(results.ingest.app_msgs_per_s), ''],
 		['ingest raw msgs/s', String(results.ingest.raw_msgs_per_s), ''],
-		['ingest ratio', String(results.ingest.ratio), '≥ 0.8'],
+		['ingest ratio', String(results.ingest.ratio), '≥ 0.9'],
 		[
 			'ingest rounds app / raw msgs/s',
 			`${rounds.appRuns.map((run) => Math.round(run.rate)).join(' ')} / ${rounds.rawRates.map(Math.round).join(' ')}`,
@@ -617,12 +708,23 @@ function report(
 			'p99 ≤ 100'
 		],
 		['rtt p50 ms (raw client)', String(results.rtt_ms.p50), 'floor'],
-		['roster_1000 render ms', String(results.roster_1000.render_ms), '≤ 200'],
+		['roster_1000 render ms', String(results.roster_1000.render_ms), '≤ 100'],
 		['roster_1000 max frame gap ms', String(results.roster_1000.max_frame_gap_ms), ''],
-		['roster_10000 render ms', String(results.roster_10000.render_ms), '≤ 200'],
+		['roster_10000 render ms', String(results.roster_10000.render_ms), '≤ 200 (all taken in → all shown)'],
+		['roster_10000 arrive ms', String(results.roster_10000.arrive_ms), 'first publish → all shown'],
 		['roster_10000 search ms', String(results.roster_10000.search_ms), '≤ 50'],
 		['roster_10000 frame gap ms (30 s pace)', String(results.roster_10000.max_frame_gap_ms), '≤ 50'],
 		['roster_10000 frame gap ms (arrival)', String(results.roster_10000.render_max_frame_gap_ms), ''],
+		[
+			'during the flood: question_to_screen p50 / p99 ms',
+			`${results.under_flood.question_to_screen_ms.p50} / ${results.under_flood.question_to_screen_ms.p99}`,
+			`p99 ≤ 50 at ${results.under_flood.msgs_per_s} msgs/s`
+		],
+		[
+			'during the flood: answer_roundtrip p50 / p99 ms',
+			`${results.under_flood.answer_roundtrip_ms.p50} / ${results.under_flood.answer_roundtrip_ms.p99}`,
+			'p99 ≤ 100'
+		],
 		[
 			'flood click latency ms (max / all)',
 			`${results.flood.click_latency_ms} / ${results.flood.click_latencies_ms.join(' ')}`,
