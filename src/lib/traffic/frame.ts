@@ -9,8 +9,12 @@ export const nextFrame: Schedule = (flush) => {
 
 /**
  * Runs `task` as a new task, soon: after the browser has had the chance to draw a frame and handle
- * input. A message channel, not a timer: a hidden tab slows timers to one a second, or a minute.
- * Node (tests, the SDK) has no page to keep responsive: a timer there.
+ * input, taking turns with the network's tasks (messages arriving). A message channel, not a timer:
+ * a hidden tab slows timers to one a second, or a minute. Node (tests, the SDK) has no page to keep
+ * responsive: a timer there.
+ *
+ * Not `scheduler.postTask` at background priority: during a flood it ran only once the socket was
+ * quiet, so the roster stood still while the backlog grew without bound (4.6 GB in one benchmark).
  */
 export type TaskScheduler = (task: () => void) => void;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonBytes, seedStatusUpdate } from '$lib/protocol/fixtures';
-import { isFilterEmpty, KEPT_BYTES, matchesFilter, toTrafficEntry } from './traffic';
+import { arrivedEntry, isFilterEmpty, KEPT_BYTES, matchesFilter, toTrafficEntry } from './traffic';
 
 const entry = (id: number) =>
 	toTrafficEntry(id, 'orchestrator.broadcast.status_update', jsonBytes(seedStatusUpdate()), null, id);
@@ -57,6 +57,24 @@ describe('matchesFilter', () => {
 		expect(new TextDecoder().decode(first.data)).toBe(before);
 		expect(new TextDecoder().decode(second.data)).toBe(before);
 		expect(first.summary.valid).toBe(true);
+	});
+
+	it('decodes a message listed before it was decoded from its own copy, whatever the client did with its buffer', () => {
+		const buffer = jsonBytes(seedStatusUpdate());
+		const listed = arrivedEntry(6, 'orchestrator.broadcast.status_update', buffer, null, 6);
+		buffer.fill(0x21);
+		expect(listed.valid).toBe(true);
+		expect(listed.summary).toMatchObject({ type: 'status_update', from: 'coder-2.1-1733409000' });
+	});
+
+	it('decodes a payload longer than its kept copy when it arrives, from all of it', () => {
+		const long = jsonBytes(
+			seedStatusUpdate({ content: { status: 'started', notes: 'x'.repeat(KEPT_BYTES) } })
+		);
+		const listed = arrivedEntry(7, 'orchestrator.broadcast.status_update', long, null, 7);
+		long.fill(0x21);
+		expect(listed.data.length).toBe(KEPT_BYTES);
+		expect(listed.valid).toBe(true);
 	});
 
 	it('keeps a bounded copy of the payload and the headers', () => {

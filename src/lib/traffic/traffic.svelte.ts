@@ -28,6 +28,12 @@ export const FLOOD_REDRAW_MS = 100;
  * decoded and shown as they arrive, however much routine traffic is waiting.
  */
 export const DECODE_SLICE_MS = 8;
+/**
+ * Past this many routine messages waiting, new ones are decoded as they arrive again: more arrives
+ * than the page can read, and the wait belongs in the socket (where the server's slow-consumer rules
+ * apply), not in memory here.
+ */
+export const MOST_WAITING = 20_000;
 
 /** What the list shows: a count and random access, so a virtual list reads only the rows on screen. */
 export interface TrafficRows {
@@ -206,7 +212,7 @@ export class TrafficFeed {
 	#receive(entry: TrafficEntry, routine: boolean) {
 		this.#ring.push(entry);
 		this.#seen += 1;
-		if (routine) {
+		if (routine && this.#backlog.length - this.#backlogHead < MOST_WAITING) {
 			this.#backlog.push(entry);
 			this.#scheduleDecode();
 		} else this.#take(entry);

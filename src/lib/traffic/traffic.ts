@@ -67,11 +67,6 @@ class LazyEntry implements TrafficEntry {
 		this.#decoded = decoded;
 	}
 
-	/** Whether it has been decoded yet (what the feed's slices have still to do). */
-	get isDecoded(): boolean {
-		return this.#decoded !== null;
-	}
-
 	get decoded(): Decoded {
 		// The kept copy is the whole payload: anything longer was decoded when it arrived.
 		return (this.#decoded ??= decode(this.subject, this.data));
@@ -88,15 +83,8 @@ class LazyEntry implements TrafficEntry {
 }
 
 /** A message as the list keeps it, decoded now. */
-export function toTrafficEntry(
-	id: number,
-	subject: string,
-	data: Uint8Array,
-	reply: string | null,
-	receivedAt: number,
-	headers: Array<[string, string]> = []
-): TrafficEntry {
-	const entry = arrivedEntry(id, subject, data, reply, receivedAt, headers);
+export function toTrafficEntry(...message: Parameters<typeof arrivedEntry>): TrafficEntry {
+	const entry = arrivedEntry(...message);
 	void entry.decoded;
 	return entry;
 }
@@ -112,7 +100,7 @@ export function arrivedEntry(
 	reply: string | null,
 	receivedAt: number,
 	headers: Array<[string, string]> = []
-): TrafficEntry & { readonly isDecoded: boolean } {
+): TrafficEntry {
 	return new LazyEntry(
 		id,
 		subject,
