@@ -6,16 +6,21 @@
  */
 import { wsconnect } from '@nats-io/nats-core';
 
-const counter = { count: 0, at: 0 };
+const counter = { count: 0, at: 0, questions: 0, questionAt: 0 };
 const bench = window as unknown as { __raw?: unknown; __rawFailed?: string; __rawServer: string };
 
 wsconnect({ servers: bench.__rawServer }).then(
 	(connection) => {
 		for (const subject of ['orchestrator.>', 'agent.>']) {
 			connection.subscribe(subject, {
-				callback: () => {
+				callback: (_error, msg) => {
 					counter.count += 1;
 					counter.at = Date.now();
+					// Questions apart, so their delivery can be timed while a flood runs.
+					if (msg.subject === 'orchestrator.broadcast.question') {
+						counter.questions += 1;
+						counter.questionAt = counter.at;
+					}
 				}
 			});
 		}

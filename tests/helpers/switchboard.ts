@@ -53,6 +53,8 @@ export async function startSwitchboard(timeoutMs = 120_000) {
 		ws: `ws://localhost:${settings.wsPort}`,
 		nats: `nats://127.0.0.1:${settings.natsPort}`,
 		natsPid,
+		/** What npm start and nats-server printed so far. */
+		output: () => output,
 		async stop() {
 			const exited = new Promise((resolve) => child.once('exit', resolve));
 			child.kill('SIGTERM');
