@@ -15,6 +15,10 @@ const natsUrl = inject('natsUrl');
 
 const newBus = busesLeftAfterEach();
 
+/** A seed heartbeat numbered `n` in its content. */
+const numberedHeartbeat = (n: number) =>
+	seedStatusUpdate({ message_type: 'heartbeat', content: { status: 'alive', n } });
+
 describe('BusConnection', () => {
 	it('joins over WebSocket and reports the server’s facts', async () => {
 		const bus = newBus();
@@ -101,10 +105,7 @@ describe('TrafficFeed', () => {
 		const agent = await connect({ servers: natsUrl });
 		try {
 			for (let i = 0; i < 500; i++) {
-				agent.publish(
-					'orchestrator.broadcast.heartbeat',
-					jsonBytes(seedStatusUpdate({ message_type: 'heartbeat', content: { status: 'alive', n: i } }))
-				);
+				agent.publish('orchestrator.broadcast.heartbeat', jsonBytes(numberedHeartbeat(i)));
 			}
 			await agent.flush();
 			await until(() => feed.total === 500, '500 messages');
@@ -209,6 +210,44 @@ describe('TrafficFeed', () => {
 
 			for (const flush of frames.splice(0)) flush();
 			expect([feed.total, feed.invalid, feed.decoding]).toEqual([602, 1, 0]);
+		} finally {
+			await agent.close();
+			feed.stop();
+		}
+	});
+	it('keeps reading a long backlog in order while letting go of what it has read', async () => {
+		const bus = newBus();
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		const tasks: Array<() => void> = [];
+		let now = 0;
+		const feed = new TrafficFeed(bus, {
+			limit: 100,
+			schedule: (flush) => setTimeout(flush, 0),
+			nextTask: (task) => tasks.push(task),
+			clock: () => (now += 1)
+		});
+		const heard: number[] = [];
+		feed.listen((entry) => heard.push(Number(/"n":(\d+)/u.exec(entry.summary.preview)?.[1])));
+		feed.start(['orchestrator.broadcast.>']);
+		await bus.flush();
+		const agent = await connect({ servers: natsUrl });
+		try {
+			const sent = 10_000;
+			for (let i = 0; i < sent; i++) {
+				agent.publish('orchestrator.broadcast.heartbeat', jsonBytes(numberedHeartbeat(i)));
+				if (i % 2_000 === 1_999) await agent.flush();
+			}
+			await agent.flush();
+			await until(() => feed.total === sent, `${sent} messages counted`);
+			let slices = 0;
+			while (tasks.length) {
+				tasks.shift()!();
+				slices += 1;
+			}
+			// A slice reads about 256 here, so the backlog was cut down to what was left more than once.
+			expect(slices).toBeGreaterThan(30);
+			expect(heard).toEqual([...Array(sent).keys()]);
+			await until(() => feed.decoding === 0, 'nothing left to read');
 		} finally {
 			await agent.close();
 			feed.stop();

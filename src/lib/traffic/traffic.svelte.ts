@@ -238,13 +238,19 @@ export class TrafficFeed {
 		const backlog = this.#backlog;
 		while (this.#backlogHead < backlog.length) {
 			this.#take(backlog[this.#backlogHead++]);
-			// The clock is read every 32 messages (about 0.1 ms of work), not for each.
+			// The clock is read every 32 messages (about 0.2 ms of work), not for each.
 			if ((this.#backlogHead & 31) === 0 && this.#clock() >= deadline) break;
 		}
-		if (this.#backlogHead < backlog.length) this.#scheduleDecode();
-		else {
+		if (this.#backlogHead === backlog.length) {
 			this.#backlog = [];
 			this.#backlogHead = 0;
+		} else {
+			// A bus that never lets the backlog empty must not keep what was read: drop the read part.
+			if (this.#backlogHead >= 4_096) {
+				this.#backlog = backlog.slice(this.#backlogHead);
+				this.#backlogHead = 0;
+			}
+			this.#scheduleDecode();
 		}
 		this.#scheduleFlush();
 	}
