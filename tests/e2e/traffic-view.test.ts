@@ -128,6 +128,8 @@ test('watches another subject the person adds, and explains one it cannot', asyn
 	await form.getByLabel('Subject or pattern to watch').fill(subject);
 	await form.getByRole('button', { name: 'Watch' }).click();
 	await expect(form).toContainText(subject);
+	// Published only once the page says the server has the subscription: before, it could be missed.
+	await expect(form.getByText('(starting…)')).toHaveCount(0);
 	const marker = unique();
 	agent.publish(`${subject.slice(0, -2)}.jobs`, JSON.stringify({ job: marker }));
 	await page.getByRole('search', { name: 'Filter the traffic' }).getByLabel('Text').fill(marker);

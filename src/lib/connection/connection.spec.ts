@@ -96,6 +96,25 @@ describe('TrafficFeed', () => {
 		feed.stop();
 	});
 
+	it('says a subject the person adds is starting until the server has it, and then misses nothing on it', async () => {
+		const bus = newBus();
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		const feed = new TrafficFeed(bus, { schedule: (flush) => setTimeout(flush, 0) });
+		feed.start();
+		expect(feed.addSubject('work.>')).toBeNull();
+		expect([...feed.starting]).toEqual(['work.>']);
+		await until(() => feed.starting.size === 0, 'the server to confirm the subscription');
+		const agent = await connect({ servers: natsUrl });
+		try {
+			agent.publish('work.jobs', 'one');
+			await agent.flush();
+			await until(() => feed.total === 1, 'the message on the added subject');
+		} finally {
+			await agent.close();
+			feed.stop();
+		}
+	});
+
 	it('keeps memory bounded: at most `limit` entries, counting all', async () => {
 		const bus = newBus();
 		await bus.join({ servers: [wsUrl], name: 'Ada' });

@@ -56,6 +56,8 @@ export class TrafficFeed {
 	arrivedWhilePaused = $state(0);
 	/** True once the server has confirmed every subscription: from then on nothing sent is missed. */
 	live = $state(false);
+	/** Subjects added since, whose subscription the server has not confirmed yet. */
+	starting = $state.raw<ReadonlySet<string>>(new Set());
 	/** Routine messages taken in but not yet decoded (the roster and the invalid count are behind by these). */
 	decoding = $state(0);
 
@@ -149,6 +151,10 @@ export class TrafficFeed {
 		if (covering) return `${subject} is already shown: ${covering} covers it.`;
 		this.subjects = [...this.subjects, subject];
 		this.#subscribe(subject);
+		// Until the server answers a round trip made after it, the subscription may not be there yet.
+		this.starting = new Set([...this.starting, subject]);
+		const confirmed = () => (this.starting = new Set([...this.starting].filter((s) => s !== subject)));
+		this.#bus.flush().then(confirmed, confirmed);
 		return null;
 	}
 
