@@ -10,6 +10,7 @@ import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { seedStatusUpdate } from '../src/lib/protocol/fixtures';
 import { startSwitchboard } from '../tests/helpers/switchboard';
+import { watchFrames } from './frames';
 
 const MESSAGES = 20_000;
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -56,16 +57,7 @@ try {
 			await page.addScriptTag({ type: 'module', content: bundle });
 			await page.waitForFunction(() => (window as { __counter?: unknown }).__counter);
 			await page.waitForTimeout(300);
-			await page.evaluate(() => {
-				const frames = { max: 0, last: performance.now(), on: true };
-				Object.assign(window, { __frames: frames });
-				const tick = (t: number) => {
-					frames.max = Math.max(frames.max, t - frames.last);
-					frames.last = t;
-					if (frames.on) requestAnimationFrame(tick);
-				};
-				requestAnimationFrame(tick);
-			});
+			const stopFrames = await watchFrames(page);
 			const start = Date.now();
 			for (let i = 0; i < MESSAGES; i++) agent.publish('orchestrator.broadcast.status_update', payload);
 			await agent.flush();
@@ -78,11 +70,7 @@ try {
 					}),
 				MESSAGES
 			);
-			const gap = await page.evaluate(() => {
-				const frames = (window as unknown as { __frames: { max: number; on: boolean } }).__frames;
-				frames.on = false;
-				return Math.round(frames.max);
-			});
+			const gap = Math.round(await stopFrames());
 			rates.set(variant, [...(rates.get(variant) ?? []), Math.round(MESSAGES / ((end - start) / 1000))]);
 			gaps.set(variant, [...(gaps.get(variant) ?? []), gap]);
 			await context.close();

@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'vite';
 import { startSwitchboard } from '../tests/helpers/switchboard';
 import { seedHeartbeat, seedQuestion, seedStatusUpdate } from '../src/lib/protocol/fixtures';
+import { watchFrames } from './frames';
 
 const INGEST_MESSAGES = 20_000;
 const INGEST_ROUNDS = 3;
@@ -36,26 +37,6 @@ const percentile = (values: number[], p: number) => {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** Records the longest gap between animation frames from now until `stop` is called in the page. */
-async function watchFrames(page: Page) {
-	await page.evaluate(() => {
-		const state = { max: 0, last: performance.now(), on: true };
-		(window as unknown as { __frames: typeof state }).__frames = state;
-		const tick = (t: number) => {
-			state.max = Math.max(state.max, t - state.last);
-			state.last = t;
-			if (state.on) requestAnimationFrame(tick);
-		};
-		requestAnimationFrame(tick);
-	});
-	return () =>
-		page.evaluate(() => {
-			const state = (window as unknown as { __frames: { max: number; on: boolean } }).__frames;
-			state.on = false;
-			return state.max;
-		});
-}
 
 function bundleGzipBytes(): number {
 	const html = fs.readFileSync('build/index.html', 'utf8');
@@ -88,7 +69,14 @@ interface Bench {
  * The raw client's script: bench/raw-baseline.ts bundled by Vite. It runs in an idle app page (the join
  * form) so it connects from the app's origin, which the server allows; the app ships none of it.
  */
+let rawScript: Promise<string> | null = null;
 async function rawBaselineScript(): Promise<string> {
+	// Built once per run: the ingest rounds and both floors under a flood use the same script.
+	rawScript ??= buildRawBaseline();
+	return rawScript;
+}
+
+async function buildRawBaseline(): Promise<string> {
 	const output = await build({
 		configFile: false,
 		logLevel: 'silent',

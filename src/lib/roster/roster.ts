@@ -341,9 +341,6 @@ function haystackOf(agent: RosterAgent): string {
 	return haystack;
 }
 
-export const isRosterFilterEmpty = (filter: RosterFilter): boolean =>
-	!filter.text?.trim() && !filter.kind && !filter.state && !filter.team?.trim() && !filter.capability?.trim();
-
 /** The agents of an already ordered list that a person asked for, in the same order. */
 export function filterOrdered(
 	ordered: readonly RosterAgent[],
