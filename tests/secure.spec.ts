@@ -9,6 +9,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { questionKey } from '../src/lib/protocol';
 import { ANSWERS_STREAM, INBOX_STREAM, STORAGE, answerSubject, checkStorage } from '../src/lib/storage';
+import { steerAgent } from '../src/lib/steering';
 import { PASSWORDS, startSecureServer, type SecureServer } from './helpers/secure-server';
 
 let secure: SecureServer;
@@ -76,6 +77,37 @@ describe('nats/secure.conf', () => {
 			expect(await refusal(ada, () => ada.publish('orchestrator.agent.coder.answer', '{}'))).toBe('nothing');
 		} finally {
 			await ada.close();
+		}
+	});
+
+	it('lets only the steering role steer agents: Grace’s orders are refused in words, Ada’s go out', async () => {
+		const login = (user: 'ada' | 'grace') =>
+			wsconnect({ servers: secure.wssUrl, user, pass: PASSWORDS[user], inboxPrefix: `_INBOX_${user}` });
+		const [ada, grace] = [await login('ada'), await login('grace')];
+		const target = { id: 'coder', name: 'coder', dialect: 'seed' as const };
+		try {
+			for (const command of ['pause_agent', 'resume_agent', 'update_goal'] as const)
+				await expect(
+					steerAgent(grace, target, { command, goal: 'x' }, { id: 'grace', name: 'Grace' })
+				).rejects.toThrow(
+					new RegExp(
+						`was not sent: the server does not allow this login to send on orchestrator\\.agent\\.coder\\.${command}`,
+						'u'
+					)
+				);
+			await expect(
+				steerAgent(grace, target, { command: 'stop_task', task: '2.1' }, { id: 'grace', name: 'Grace' })
+			).rejects.toThrow(/Ask whoever runs the server for the steering role/u);
+			const kept = await steerAgent(ada, target, { command: 'pause_agent' }, { id: 'ada', name: 'Ada' });
+			expect(kept.summary).toBe('Ada paused coder');
+			// Both may write the audit trail themselves (a ping is recorded by whoever sends it).
+			expect(await refusal(grace, () => grace.publish('switchboard.audit.ping', '{}'))).toBe('nothing');
+			expect(await refusal(grace, () => grace.publish('orchestrator.agent.coder.ping', '{}'))).toBe(
+				'nothing'
+			);
+		} finally {
+			await ada.close();
+			await grace.close();
 		}
 	});
 

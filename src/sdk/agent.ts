@@ -17,7 +17,13 @@ import {
 	seedSubjects,
 	type AgentIdentity,
 	type AgentKind,
+	controlStatus,
+	identityFields,
+	readControl,
+	STEERING_COMMANDS,
+	voltaSubjects,
 	type AgentMessage,
+	type ControlMessage,
 	type MessageType
 } from '../lib/protocol';
 import { agentState, applySightings, sightingsFrom, type Roster } from '../lib/roster';
@@ -45,6 +51,9 @@ export interface AgentOptions {
 	/** Called once when the first connect failed and the agent starts waiting for the server. */
 	onWaitingForServer?: (servers: string[]) => void;
 }
+
+/** What an `onControl` handler returns: `false` declines the order; anything else obeys it. */
+export type ControlVerdict = void | boolean;
 
 export function serversFrom(value: string | string[] | undefined, env = process.env): string[] {
 	const list = value ?? env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -92,6 +101,7 @@ export class SwitchboardAgent {
 	readonly identity: AgentIdentity;
 	readonly nc: NatsConnection;
 	#presence: AgentPresence | null;
+	#paused = false;
 
 	private constructor(nc: NatsConnection, identity: AgentIdentity, presence: AgentPresence | null) {
 		this.nc = nc;
@@ -214,6 +224,50 @@ export class SwitchboardAgent {
 			}
 		});
 		return () => sub.unsubscribe();
+	}
+
+	/**
+	 * Steering from people (docs/protocol.md §9): `pause_agent`, `resume_agent`, `stop_task` and
+	 * `update_goal`, in the orchestrator's envelope or as Volta `command` messages, read alike. Once the
+	 * handler has returned (or its promise resolved), the agent broadcasts the status that says it
+	 * obeyed (`paused`, `in_progress`, `stop_command`, `update_goal`), which every console's roster
+	 * shows; a handler that returns `false` declines, and nothing is broadcast. A handler that throws
+	 * declines too. Returns the function that stops listening.
+	 */
+	onControl(handler: (control: ControlMessage) => ControlVerdict | Promise<ControlVerdict>): () => void {
+		const { id } = this.identity;
+		const obey = async (control: ControlMessage) => {
+			if (control.from === id) return;
+			let verdict: ControlVerdict;
+			try {
+				verdict = await handler(control);
+			} catch {
+				return;
+			}
+			if (verdict === false || this.nc.isClosed()) return;
+			if (control.command === 'pause_agent') this.#paused = true;
+			if (control.command === 'resume_agent') this.#paused = false;
+			this.broadcast('status_update', { ...controlStatus(control), ...identityFields(this.identity) });
+		};
+		const callback = (error: Error | null, msg: Msg) => {
+			if (error) return;
+			const control = readControl(decode(msg.subject, msg.data));
+			if (control) void obey(control);
+		};
+		const subs = [
+			...STEERING_COMMANDS.map((command) =>
+				this.nc.subscribe(seedSubjects.direct(id, command), { callback })
+			),
+			this.nc.subscribe(voltaSubjects.message(id), { callback })
+		];
+		return () => {
+			for (const sub of subs) sub.unsubscribe();
+		};
+	}
+
+	/** Whether a person paused this agent (and nobody has resumed it since), as `onControl` obeyed. */
+	get paused(): boolean {
+		return this.#paused;
 	}
 
 	/** The roster as the server's presence history has it now (see docs/protocol.md §5.4). */

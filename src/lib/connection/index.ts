@@ -2,3 +2,4 @@
 export * from './connection-options';
 export * from './connect-options';
 export * from './errors';
+export * from './publish-confirmed';

@@ -24,6 +24,8 @@ import {
 	type MessageType
 } from './envelope';
 import { AnswerRecordSchema, ClaimRecordSchema } from './questions';
+import { AuditRecordSchema } from './audit';
+import { STEERING_CONTENT_SCHEMAS, VoltaCommandMetadataSchema } from './steering';
 import {
 	CapabilityRequestSchema,
 	GetAgentInfoRequestSchema,
@@ -73,7 +75,29 @@ const CONTENT: Partial<Record<MessageType, { name: string; schema: z.ZodType; ab
 	status_update: {
 		name: 'StatusUpdateContent',
 		schema: StatusUpdateContentSchema,
-		about: 'What an agent is doing (running code sends started, stop_command, update_goal, …).'
+		about:
+			'What an agent is doing (running code sends started, stop_command, update_goal, …); after obeying an order: paused, in_progress, stop_command or update_goal.'
+	},
+	pause_agent: {
+		name: 'PauseAgentContent',
+		schema: STEERING_CONTENT_SCHEMAS.pause_agent,
+		about: 'A person pauses the agent; it answers with status_update {status: "paused"}.'
+	},
+	resume_agent: {
+		name: 'ResumeAgentContent',
+		schema: STEERING_CONTENT_SCHEMAS.resume_agent,
+		about: 'A person resumes the agent; it answers with status_update {status: "in_progress"}.'
+	},
+	stop_task: {
+		name: 'StopTaskContent',
+		schema: STEERING_CONTENT_SCHEMAS.stop_task,
+		about:
+			'A person stops one task; the agent answers with status_update {status: "stop_command", work_stream_id}.'
+	},
+	update_goal: {
+		name: 'UpdateGoalContent',
+		schema: STEERING_CONTENT_SCHEMAS.update_goal,
+		about: 'A person gives the agent a new goal; it answers with status_update {status: "update_goal", goal}.'
 	}
 };
 
@@ -221,6 +245,13 @@ function channels(): Json {
 				'The write-once answer record, kept by the SWITCHBOARD_ANSWERS stream (one message per subject, never replaced).',
 			messages: only('AnswerRecord')
 		},
+		auditRecords: {
+			address: 'switchboard.audit.{action}',
+			parameters: { action: { enum: ['steer', 'ping'], description: 'what kind of thing was done' } },
+			description:
+				'The audit trail: what people did to the crew and who, kept 90 days by the SWITCHBOARD_AUDIT stream (no deletes, no purges).',
+			messages: only('AuditRecord')
+		},
 		claims: {
 			address: '$KV.switchboard_claims.{questionKey}.claim',
 			parameters: { questionKey: { description: 'as for answer records' } },
@@ -287,6 +318,16 @@ function operations(): Json {
 			'answerRecords',
 			'Consoles and asking agents read the record that counts.'
 		),
+		writeAuditRecord: op(
+			'send',
+			'auditRecords',
+			'A console records each order (once the server accepted it) and each ping.'
+		),
+		readAuditRecords: op(
+			'receive',
+			'auditRecords',
+			'Every console shows the trail, and exports it as JSON Lines.'
+		),
 		writeClaim: op('send', 'claims', 'A person claims a question ("I’m on it").'),
 		watchClaims: op('receive', 'claims', 'Every console sees claims at once.'),
 		replyServicesPing: op('receive', 'servicesPing', 'Each participant answers.'),
@@ -307,6 +348,11 @@ function schemas(): Json {
 		VoltaHeartbeat: schema(VoltaHeartbeatSchema),
 		McpMessage: schema(McpMessageSchema, 'Volta Shell’s MCPMessage.'),
 		VoltaQueryMetadata: schema(VoltaQueryMetadataSchema, 'What Switchboard reads from a query’s metadata.'),
+		VoltaCommandMetadata: schema(
+			VoltaCommandMetadataSchema,
+			'A command MCPMessage’s metadata when Switchboard steers a Volta agent; message is pause, resume, stop or update_goal.'
+		),
+		AuditRecord: schema(AuditRecordSchema, 'One thing a person did to the crew: who, when, to whom, what.'),
 		ListAgentsRequest: schema(ListAgentsRequestSchema),
 		ListAgentsReply: schema(ListAgentsReplySchema),
 		GetAgentInfoRequest: schema(GetAgentInfoRequestSchema, 'agentId (or id) names the agent.'),
@@ -328,7 +374,10 @@ function otherMessages(): Json {
 		...message('VoltaAnnounce', 'An agent announces itself (Volta Shell).'),
 		...message('VoltaStatus', 'online or offline (Volta Shell).'),
 		...message('VoltaHeartbeat', 'alive or stopping (Volta Shell).'),
-		...message('McpMessage', 'A text, command, query or response; a query’s metadata: VoltaQueryMetadata.'),
+		...message(
+			'McpMessage',
+			'A text, command, query or response; a query’s metadata: VoltaQueryMetadata; a steering command’s: VoltaCommandMetadata.'
+		),
 		...message('ListAgentsRequest', 'Asks for the registry.'),
 		...message('ListAgentsReply', 'The agents, or an error.'),
 		...message('GetAgentInfoRequest', 'Asks for one agent.'),
@@ -336,6 +385,7 @@ function otherMessages(): Json {
 		...message('CapabilityRequest', 'Asks for a capability.'),
 		...message('AnswerRecord', 'The write-once answer record.'),
 		...message('ClaimRecord', 'A claim.'),
+		...message('AuditRecord', 'A record in the audit trail.'),
 		ServiceRequest: { name: 'ServiceRequest', summary: 'Empty.', payload: { type: 'string', maxLength: 0 } },
 		...message('ServicePingResponse', 'io.nats.micro.v1.ping_response'),
 		...message('ServiceInfoResponse', 'io.nats.micro.v1.info_response'),

@@ -12,3 +12,5 @@ export * from './presence';
 export * from './services';
 export * from './questions';
 export { describeIssues } from './issues';
+export * from './steering';
+export * from './audit';

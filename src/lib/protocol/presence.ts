@@ -44,7 +44,8 @@ export function readPresenceFields(content: Record<string, unknown>): PresenceFi
 /** The status values that say an agent has left (ours, and the seed's own stop). */
 export const LEAVING_STATUSES = ['offline', 'stopped', 'stopping'] as const;
 
-function identityFields(identity: AgentIdentity) {
+/** Who an agent is, as its presence messages repeat it: a console that missed the announce still names it. */
+export function identityFields(identity: AgentIdentity) {
 	return {
 		kind: identity.kind,
 		name: identity.name,

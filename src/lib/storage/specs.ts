@@ -5,7 +5,7 @@
  * difference are unit-tested in Node.
  */
 
-import { subjectMatches } from '../protocol';
+import { AUDIT_RECORD_LIMIT, AUDIT_SUBJECTS, subjectMatches } from '../protocol';
 
 const SECOND_NS = 1_000_000_000;
 const MINUTE_NS = 60 * SECOND_NS;
@@ -51,6 +51,7 @@ export const ANNOUNCE_STREAM = 'SWITCHBOARD_ANNOUNCE';
 export const INBOX_STREAM = 'SWITCHBOARD_INBOX';
 export const ANSWERS_STREAM = 'SWITCHBOARD_ANSWERS';
 export const CLAIMS_BUCKET = 'switchboard_claims';
+export const AUDIT_STREAM = 'SWITCHBOARD_AUDIT';
 /** Before answers had a write-once stream they were kept here; `switchboard setup` copies them over. */
 export const LEGACY_INBOX_BUCKET = 'switchboard_inbox';
 
@@ -201,6 +202,29 @@ export const CLAIMS_SPEC: StreamSpec = {
 };
 
 /**
+ * What people did to the crew (steering, pings, …): kept 90 days, and nobody — not even an admin —
+ * may delete a record or purge the stream (`deny_delete`, `deny_purge`). When full, the oldest
+ * records go (`discard: old`): an audit trail that refused new records would stop people steering.
+ * Acknowledged, so a console knows its record is kept before it acts.
+ */
+export const AUDIT_SPEC: StreamSpec = {
+	stream: AUDIT_STREAM,
+	description: 'Switchboard: what people did to the crew, and who',
+	why: 'records of steering and hand-overs, 90 days, never deleted or purged; the oldest go when full',
+	settings: {
+		...UNSET,
+		subjects: [AUDIT_SUBJECTS],
+		max_age: 90 * DAY_NS,
+		max_bytes: 64 * MiB,
+		max_msg_size: AUDIT_RECORD_LIMIT,
+		discard: 'old',
+		deny_delete: true,
+		deny_purge: true,
+		no_ack: false
+	}
+};
+
+/**
  * The settings that make answers write-once. An answers stream that differs in these was not made by
  * Switchboard's setup and may hold forged answers; one that differs only in size, age or replicas
  * (say, made on a single server before it joined a cluster) is safe to correct.
@@ -221,12 +245,15 @@ export const STORAGE: readonly StreamSpec[] = [
 	PRESENCE_SPEC,
 	INBOX_SPEC,
 	ANSWERS_SPEC,
-	CLAIMS_SPEC
+	CLAIMS_SPEC,
+	AUDIT_SPEC
 ];
 
 /** What the inbox needs (questions, answers, claims) and what the roster's history needs. */
 export const INBOX_STORAGE = [INBOX_SPEC, ANSWERS_SPEC, CLAIMS_SPEC] as const;
 export const PRESENCE_STORAGE = [ANNOUNCE_SPEC, PRESENCE_SPEC] as const;
+/** What steering and the audit trail need. */
+export const AUDIT_STORAGE = [AUDIT_SPEC] as const;
 
 /** The full settings for a server: three copies on a cluster, so losing a node loses nothing. */
 export function settingsFor(spec: StreamSpec, replicas: number): StreamSettings {
