@@ -205,6 +205,43 @@ describe('switchboard send, broadcast, request', () => {
 	});
 });
 
+describe('switchboard steer', () => {
+	it('pauses an SDK agent that obeys, pings it, and says what is missing before sending anything', async () => {
+		const { connectAgent } = await import('../src/sdk');
+		const coder = await connectAgent({ servers: natsUrl, name: `steered-${unique()}` });
+		try {
+			const orders: string[] = [];
+			coder.onControl((control) => {
+				orders.push(`${control.command} ${control.reason} ${control.requestedBy?.name}`);
+			});
+			const paused = await switchboard(
+				['steer', coder.identity.id, 'pause', '--reason', 'cost review', '--name', 'ops-bot'],
+				{}
+			).done;
+			expect(paused.code).toBe(0);
+			expect(paused.stderr).toContain(
+				`ops-bot paused ${coder.identity.id}: cost review. Recorded in the audit trail.`
+			);
+			await until(() => coder.paused, 'the agent to pause');
+			expect(orders).toEqual(['pause_agent cost review ops-bot']);
+
+			const ping = await switchboard(['steer', coder.identity.id, 'ping']).done;
+			expect(ping.code).toBe(0);
+			expect(Number(ping.stdout.trim())).toBeGreaterThan(0);
+
+			const noTask = await switchboard(['steer', coder.identity.id, 'stop']).done;
+			expect(noTask.code).toBe(1);
+			expect(noTask.stderr).toContain('Say which task to stop');
+			const noOrder = await switchboard(['steer', coder.identity.id, 'reboot']).done;
+			expect(noOrder.code).toBe(2);
+			expect(noOrder.stderr).toContain('Give an order: pause, resume, stop, goal, ping ("reboot" is none).');
+			expect(orders).toHaveLength(1);
+		} finally {
+			await coder.close();
+		}
+	});
+});
+
 describe('switchboard agents and tail', () => {
 	it('lists the roster, humans included', async () => {
 		const seedId = `coder-2.1-${unique()}`;
@@ -302,7 +339,18 @@ describe('terminal safety', () => {
 
 describe('switchboard --help', () => {
 	it('explains every command, with examples', async () => {
-		const commands = ['ask', 'agents', 'tail', 'send', 'broadcast', 'request', 'demo', 'mcp', 'setup'];
+		const commands = [
+			'ask',
+			'agents',
+			'tail',
+			'send',
+			'broadcast',
+			'request',
+			'steer',
+			'demo',
+			'mcp',
+			'setup'
+		];
 		const helps = await Promise.all(commands.map((command) => switchboard([command, '--help']).done));
 		helps.forEach(({ code, stdout }, i) => {
 			expect(code, commands[i]).toBe(0);

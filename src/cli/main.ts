@@ -14,12 +14,13 @@ import { demo } from './commands/demo';
 import { mcp } from './commands/mcp';
 import { broadcast, request, send } from './commands/publish';
 import { setup } from './commands/setup';
+import { steer } from './commands/steer';
 import { tail } from './commands/tail';
 import { colour, UsageError } from './format';
 
 export { EXIT } from './command';
 
-const COMMANDS: readonly Command[] = [ask, agents, tail, send, broadcast, request, demo, mcp, setup];
+const COMMANDS: readonly Command[] = [ask, agents, tail, send, broadcast, request, steer, demo, mcp, setup];
 
 const MAIN_HELP = `switchboard — the agent bus from a shell
 

@@ -13,6 +13,7 @@ event. Commands:
   {"do": "request", "type": ..., "to": ..., "content": {...}, "timeout": 5.0}
   {"do": "send", "type": ..., "to": ..., "content": {...}}
   {"do": "broadcast", "type": ..., "content": {...}}
+  {"do": "obey"}                                    from now on, obey steering (see OBEYED)
   {"do": "quit"}
 Events: {"event": "ready"}, {"event": "handled", "message": {...}} for every message the handler
 receives, {"event": "reply", "message": {...}} or {"event": "timeout"} for a request, and
@@ -73,6 +74,15 @@ class AgentMessage:
         )
 
 
+# What an obedient orchestrator agent broadcasts (status_update) once it has done what it was told.
+OBEYED = {
+    "pause_agent": lambda c: {"status": "paused"},
+    "resume_agent": lambda c: {"status": "in_progress"},
+    "stop_task": lambda c: {"status": "stop_command", "work_stream_id": c.get("work_stream_id")},
+    "update_goal": lambda c: {"status": "update_goal", "goal": c.get("goal")},
+}
+
+
 def now() -> str:
     return datetime.utcnow().isoformat()
 
@@ -130,8 +140,13 @@ async def main(servers: str, agent_id: str):
     bus = NatsBus(servers)
     await bus.connect()
 
+    obeying = False
+
     async def handle(message: AgentMessage):
         emit({"event": "handled", "message": as_dict(message)})
+        if obeying and message.message_type in OBEYED:
+            await bus.broadcast(agent_id, "status_update", OBEYED[message.message_type](message.content))
+            emit({"event": "obeyed", "message": as_dict(message)})
 
     async def run_request(command: dict):
         try:
@@ -154,6 +169,8 @@ async def main(servers: str, agent_id: str):
             await bus.subscribe_to_agent_messages(agent_id, handle)
             await bus.nc.flush()
             emit({"event": "subscribed"})
+        elif command["do"] == "obey":
+            obeying = True
         elif command["do"] == "request":
             tasks.append(asyncio.create_task(run_request(command)))
         elif command["do"] == "send":

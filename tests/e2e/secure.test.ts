@@ -80,6 +80,64 @@ test('the app works within a person’s permissions over wss://: joins, is on th
 	}
 });
 
+test('a person without the steering role is told in words that the server refused the order', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ ignoreHTTPSErrors: true });
+	const page = await context.newPage();
+	const agent: NatsConnection = await connect({
+		servers: secure.server.natsUrl,
+		user: 'coder',
+		pass: PASSWORDS.coder,
+		tls: { caFile: secure.cert }
+	});
+	const orders: string[] = [];
+	agent.subscribe('orchestrator.agent.coder.>', {
+		callback: (_e, msg) => {
+			orders.push(msg.subject);
+		}
+	});
+	try {
+		await page.goto(`${appUrl}/?server=${encodeURIComponent(secure.wssUrl)}&name=Grace`);
+		await page.getByText('Sign in, if the server asks for it').click();
+		await page.getByLabel('User').fill('grace');
+		await page.getByLabel('Password').fill(PASSWORDS.grace);
+		await page.getByRole('button', { name: 'Join' }).click();
+		await expect(page.getByText('Watching live:')).toBeVisible();
+		agent.publish(
+			'orchestrator.broadcast.status_update',
+			jsonBytes({
+				from_agent: 'coder',
+				to_agent: null,
+				message_type: 'status_update',
+				content: { status: 'in_progress', work_stream_id: '4.2' },
+				timestamp: new Date().toISOString().replace('Z', ''),
+				correlation_id: null
+			})
+		);
+		await page
+			.getByRole('list', { name: 'Agents on the bus' })
+			.getByRole('button', { name: /coder/u })
+			.click();
+		const steer = page.getByRole('region', { name: 'Steer' });
+		await steer.getByRole('button', { name: 'Pause' }).click();
+		await steer.getByRole('button', { name: 'Pause coder' }).click();
+		await expect(steer.getByRole('alert')).toHaveText(
+			'Pause was not sent: the server does not allow this login to send on orchestrator.agent.coder.pause_agent. Ask whoever runs the server for the steering role, or ask someone who has it.'
+		);
+		// Nothing reached the agent, and nothing was recorded as done.
+		await agent.flush();
+		expect(orders).toEqual([]);
+		await expect(page.getByRole('list', { name: 'What people did to coder' })).toHaveCount(0);
+		// A ping is not steering: it goes through, and its round trip is measured.
+		await steer.getByRole('button', { name: 'Ping' }).click();
+		await expect(steer.getByRole('alert')).toContainText('did not answer the ping');
+	} finally {
+		await agent.close();
+		await context.close();
+	}
+});
+
 test('only pages from the app’s origin may open a browser connection (allowed_origins)', async ({
 	browser
 }) => {

@@ -1,6 +1,6 @@
 /**
- * The joined console's parts and their lifetime: the traffic feed, roster, inbox, attention, composer
- * and demo crew start when the person joins and stop when the connection ends. Driven by the
+ * The joined console's parts and their lifetime: the traffic feed, roster, inbox, attention, composer,
+ * steering and demo crew start when the person joins and stop when the connection ends. Driven by the
  * participant's and the connection's events, not by an effect watching their state.
  */
 import type { BusConnection } from '$lib/connection/ui';
@@ -11,6 +11,7 @@ import { Attention, InboxState } from '$lib/inbox/ui';
 import type { Participant } from '$lib/presence/ui';
 import type { AgentIdentity } from '$lib/protocol';
 import { RosterState } from '$lib/roster/ui';
+import { CrewSteering } from '$lib/steering/ui';
 import { TrafficFeed } from '$lib/traffic/ui';
 
 export interface ConsoleSessionOptions {
@@ -25,6 +26,7 @@ export class ConsoleSession {
 	readonly attention = new Attention();
 	readonly composer: Composer;
 	readonly crew: DemoCrewControl;
+	readonly steering: CrewSteering;
 
 	/** What a screen reader says about new items: politely for questions, at once for blockers. */
 	politeNews = $state('');
@@ -44,6 +46,7 @@ export class ConsoleSession {
 		this.inbox = new InboxState(bus, this.feed);
 		this.composer = new Composer(bus);
 		this.crew = new DemoCrewControl(bus);
+		this.steering = new CrewSteering(bus);
 	}
 
 	/** Follows the participant from now on: every join starts the parts, every close stops them. */
@@ -72,7 +75,9 @@ export class ConsoleSession {
 			})
 		);
 		this.inbox.start(me);
+		this.steering.start();
 		this.#stops.push(
+			() => this.steering.stop(),
 			() => this.inbox.stop(),
 			() => this.roster.stop(),
 			() => this.feed.stop(),
