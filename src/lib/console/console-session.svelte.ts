@@ -12,6 +12,7 @@ import type { Participant } from '$lib/presence/ui';
 import type { AgentIdentity } from '$lib/protocol';
 import { RosterState } from '$lib/roster/ui';
 import { CrewSteering } from '$lib/steering/ui';
+import { AuditTrail } from '$lib/audit/ui';
 import { TrafficFeed } from '$lib/traffic/ui';
 
 export interface ConsoleSessionOptions {
@@ -27,6 +28,7 @@ export class ConsoleSession {
 	readonly composer: Composer;
 	readonly crew: DemoCrewControl;
 	readonly steering: CrewSteering;
+	readonly trail: AuditTrail;
 
 	/** What a screen reader says about new items: politely for questions, at once for blockers. */
 	politeNews = $state('');
@@ -46,7 +48,8 @@ export class ConsoleSession {
 		this.inbox = new InboxState(bus, this.feed);
 		this.composer = new Composer(bus);
 		this.crew = new DemoCrewControl(bus);
-		this.steering = new CrewSteering(bus);
+		this.trail = new AuditTrail(bus);
+		this.steering = new CrewSteering(bus, this.trail);
 	}
 
 	/** Follows the participant from now on: every join starts the parts, every close stops them. */
@@ -75,9 +78,9 @@ export class ConsoleSession {
 			})
 		);
 		this.inbox.start(me);
-		this.steering.start();
+		this.trail.start();
 		this.#stops.push(
-			() => this.steering.stop(),
+			() => this.trail.stop(),
 			() => this.inbox.stop(),
 			() => this.roster.stop(),
 			() => this.feed.stop(),

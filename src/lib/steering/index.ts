@@ -1,3 +1,2 @@
-/** Steering agents (pause, resume, stop a task, a new goal, ping) and the audit trail. Any runtime. */
-export * from './audit-store';
+/** Steering agents (pause, resume, stop a task, a new goal, ping). Any runtime. */
 export * from './steer';

@@ -21,7 +21,7 @@ import {
 	type Steer,
 	type Steerer
 } from '../protocol';
-import { appendAudit } from './audit-store';
+import { appendAudit } from '../audit';
 
 const encoder = new TextEncoder();
 
