@@ -13,6 +13,7 @@ import {
 	readAnswer,
 	watchAnswers,
 	watchClaims,
+	watchRouting,
 	type InboxStore
 } from '../lib/inbox';
 import { QUESTION_LIMIT, StorageError } from '../lib/storage';
@@ -54,6 +55,11 @@ export interface AskOptions {
 	to?: string;
 	team?: string;
 	/**
+	 * What the person who answers must handle (`deploy`, `databases`): consoles show the question "for
+	 * you" to people who said they can help with it (docs/protocol.md §9.4).
+	 */
+	capability?: string | string[];
+	/**
 	 * An idempotency key: the same agent (same agent id) asking again with the same id, say after a
 	 * restart, keeps waiting for the same question. Another agent's question with this id is its own.
 	 */
@@ -72,6 +78,8 @@ export type AskProgress =
 	| { type: 'resumed'; questionId: string }
 	| { type: 'claimed'; by: { id: string; name: string } }
 	| { type: 'released' }
+	/** Nobody answered in time: a console escalated it to everyone online (docs/protocol.md §9.5). */
+	| { type: 'escalated'; waitedSeconds: number }
 	/** Something arrived on the answer subject that is not the recorded answer: not taken, only reported. */
 	| { type: 'ignored'; reason: string };
 
@@ -246,6 +254,14 @@ function waitForAnswer(w: Waiting, limits: { timeoutMs?: number; signal?: AbortS
 		(_key, claim) => w.onProgress?.(claim ? { type: 'claimed', by: claim.by } : { type: 'released' }),
 		w.key
 	).then(keep, fail);
+	watchRouting(
+		w.store,
+		'escalated',
+		(_key, escalation) => {
+			if (escalation) w.onProgress?.({ type: 'escalated', waitedSeconds: escalation.waited_seconds });
+		},
+		w.key
+	).then(keep, fail);
 
 	// After a reconnect the watcher's consumer may be gone with the old server, and the envelope may
 	// have come while we were away: read the record itself, on reconnect and every few seconds.
@@ -294,6 +310,15 @@ function waitForAnswer(w: Waiting, limits: { timeoutMs?: number; signal?: AbortS
 	return { result, stop: () => done.abort() };
 }
 
+/** `capability` for one, `capabilities` for several, nothing for none. */
+function capabilityField(capability: string | string[] | undefined): Record<string, unknown> {
+	const list = (Array.isArray(capability) ? capability : [capability]).filter(
+		(c): c is string => typeof c === 'string' && c.trim() !== ''
+	);
+	if (list.length === 0) return {};
+	return list.length === 1 ? { capability: list[0] } : { capabilities: list };
+}
+
 /** The question as the seed's agents send it, on its subject. */
 function questionMessage(identity: AgentIdentity, question: string, questionId: string, options: AskOptions) {
 	const subject = options.to
@@ -312,7 +337,8 @@ function questionMessage(identity: AgentIdentity, question: string, questionId: 
 				...(options.urgency ? { urgency: options.urgency } : {}),
 				...(options.options?.length ? { options: options.options } : {}),
 				...(options.fields ? { fields: options.fields } : {}),
-				...(options.deadline ? { deadline: options.deadline.toISOString() } : {})
+				...(options.deadline ? { deadline: options.deadline.toISOString() } : {}),
+				...capabilityField(options.capability)
 			},
 			correlationId: questionId
 		})

@@ -100,6 +100,25 @@ describe('ask', () => {
 		expect((error as Error).message).toBe('Ada declined: Declined: not without a backup');
 	});
 
+	it('names the capability it needs, and hears when nobody answered in time and it was escalated', async () => {
+		const agent = await agentOn(natsUrl);
+		const events: AskProgress[] = [];
+		const question = `Roll back the deploy? ${unique()}`;
+		const asking = agent.ask(question, {
+			capability: 'deploy',
+			urgency: 'high',
+			onProgress: (e) => events.push(e)
+		});
+		const item = await human.waitFor(question);
+		expect(item.capabilities).toEqual(['deploy']);
+		// The console's clock, moved past high urgency's 5 minutes: it escalates.
+		human.inbox.tick(Date.now() + 6 * 60_000);
+		await until(() => events.some((e) => e.type === 'escalated'), 'the asker to hear of the escalation');
+		human.inbox.tick(Date.now());
+		await human.inbox.answer(item, { text: 'yes' });
+		expect((await asking).answer).toBe('yes');
+	});
+
 	it('throws AskTimeoutError in time and leaves the question in the inbox', async () => {
 		const agent = await agentOn(natsUrl);
 		const question = `Nobody will answer this ${unique()}`;

@@ -12,13 +12,19 @@ export const natsUrl = required('SWITCHBOARD_TEST_NATS_URL');
 export const joinLink = (name: string) =>
 	`${appUrl}/?server=${encodeURIComponent(wsUrl)}&name=${encodeURIComponent(name)}`;
 
-/** Joins through the link and the form, as a person does; optional team. */
-export async function joinAs(page: import('@playwright/test').Page, name: string, team?: string) {
+/** Joins through the link and the form, as a person does; optional team and what they can help with. */
+export async function joinAs(
+	page: import('@playwright/test').Page,
+	name: string,
+	team?: string,
+	capabilities?: string
+) {
 	const { expect } = await import('@playwright/test');
 	await page.goto(joinLink(name));
 	await expect(page.getByLabel('Server WebSocket URL')).toHaveValue(wsUrl);
 	await expect(page.getByLabel('Display name')).toHaveValue(name);
 	if (team) await page.getByLabel(/^Team/).fill(team);
+	if (capabilities) await page.getByLabel(/^What you can help with/).fill(capabilities);
 	await page.getByRole('button', { name: 'Join' }).click();
 	await expect(page.getByRole('status').first()).toContainText('connected');
 	// Subscribed, as the server confirms: from here on nothing sent to the page is missed.
@@ -50,4 +56,15 @@ export function tryWebSocket(page: import('@playwright/test').Page, url: string)
 			}),
 		url
 	);
+}
+
+/**
+ * An agent's roster entry, found as a person finds it: the list renders only the rows in view, so
+ * with a busy bus the person searches first.
+ */
+export async function findAgent(page: import('@playwright/test').Page, search: string) {
+	await page.getByRole('search', { name: 'Filter agents' }).getByRole('searchbox').fill(search);
+	return page
+		.getByRole('list', { name: 'Agents on the bus' })
+		.getByRole('button', { name: new RegExp(search.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&'), 'u') });
 }

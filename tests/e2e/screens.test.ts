@@ -47,13 +47,11 @@ test('on a phone the inbox comes first: the first question’s answer buttons ar
 	raise('coder-7', 'question', 'Ship build 412?', me);
 	const card = page.getByRole('article', { name: 'coder-7 asks' });
 	await expect(card.getByRole('button', { name: 'yes' })).toBeInViewport();
-	await expect(page.getByRole('region', { name: 'Inbox' })).toContainText(
-		'1 waiting for a human (1 for you)'
-	);
+	await expect(page.getByRole('region', { name: 'Inbox' })).toContainText('1 waiting · 1 for you');
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
 	// The waiting count stays in sight while the person scrolls.
 	await page.mouse.wheel(0, 600);
-	await expect(page.getByText('1 waiting for a human (1 for you)')).toBeInViewport();
+	await expect(page.getByText('1 waiting · 1 for you')).toBeInViewport();
 });
 
 test('a card names the agent as the roster does, and reads its context as lines, the JSON a click away', async ({

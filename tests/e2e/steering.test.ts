@@ -6,13 +6,11 @@
  * pings another and reads the round trip.
  */
 import fs from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { pythonWithNats, startPythonAgent, type PythonAgent } from '../helpers/python-agent';
-import { joinAs, natsUrl } from './env';
+import { findAgent, joinAs, natsUrl } from './env';
 
 const unique = () => Math.random().toString(36).slice(2, 7);
-const roster = (page: Page) => page.getByRole('list', { name: 'Agents on the bus' });
-const rosterEntry = (page: Page, id: string) => roster(page).getByRole('button', { name: new RegExp(id) });
 
 let coder: PythonAgent;
 let coderId: string;
@@ -43,9 +41,11 @@ test('Ada pauses an orchestrator agent and stops its task; it obeys, both roster
 			type: 'status_update',
 			content: { status: 'in_progress', work_stream_id: '2.1' }
 		});
-		await expect(rosterEntry(page, coderId)).toContainText('work stream 2.1');
+		const entry = await findAgent(page, coderId);
+		const graceEntry = await findAgent(grace, coderId);
+		await expect(entry).toContainText('work stream 2.1');
 
-		await rosterEntry(page, coderId).click();
+		await entry.click();
 		const steer = page.getByRole('region', { name: 'Steer' });
 		// Disruptive orders ask first; Escape takes the question back and nothing is sent.
 		await steer.getByRole('button', { name: 'Pause' }).click();
@@ -67,8 +67,8 @@ test('Ada pauses an orchestrator agent and stops its task; it obeys, both roster
 			content: { reason: 'cost review', requested_by: { name: 'Ada' } }
 		});
 		// The agent's own status, not the order, is what the rosters show.
-		await expect(rosterEntry(page, coderId)).toContainText('paused');
-		await expect(rosterEntry(grace, coderId)).toContainText('paused');
+		await expect(entry).toContainText('paused');
+		await expect(graceEntry).toContainText('paused');
 
 		await steer.getByRole('button', { name: 'Stop task…' }).click();
 		await expect(confirm.getByLabel('Task (work stream id)')).toHaveValue('2.1');
@@ -79,7 +79,7 @@ test('Ada pauses an orchestrator agent and stops its task; it obeys, both roster
 			message_type: 'stop_task',
 			content: { mode: 'graceful', work_stream_id: '2.1' }
 		});
-		await expect(rosterEntry(page, coderId)).toContainText('stop_command');
+		await expect(entry).toContainText('stop_command');
 
 		const activity = page.getByRole('list', { name: `What people did to ${coderId}` });
 		await expect(activity.getByRole('listitem')).toHaveText([
@@ -90,7 +90,7 @@ test('Ada pauses an orchestrator agent and stops its task; it obeys, both roster
 		// Another person, another browser, after a reload: the same trail, from the server.
 		await grace.reload();
 		await joinAs(grace, 'Grace');
-		await rosterEntry(grace, coderId).click();
+		await (await findAgent(grace, coderId)).click();
 		const seen = grace.getByRole('list', { name: `What people did to ${coderId}` });
 		await expect(seen.getByRole('listitem')).toHaveText([/Ada stopped task 2\.1/u, /Ada paused/u]);
 		const downloading = grace.waitForEvent('download');
@@ -120,9 +120,7 @@ test('a person pings another from the roster and reads the round trip; people ar
 		const graceName = `Grace ${unique()}`;
 		await joinAs(grace, graceName);
 		await joinAs(page, `Ada ${unique()}`);
-		await roster(page)
-			.getByRole('button', { name: new RegExp(graceName) })
-			.click();
+		await (await findAgent(page, graceName)).click();
 		const steer = page.getByRole('region', { name: 'Steer' });
 		await expect(steer.getByRole('button', { name: 'Pause' })).toHaveCount(0);
 		await steer.getByRole('button', { name: 'Ping' }).click();

@@ -18,6 +18,10 @@ function reportProgress(event: AskProgress): void {
 		progress(`Already asked (question id ${event.questionId}). Waiting for the answer…`);
 	else if (event.type === 'claimed') progress(`${event.by.name} is on it.`);
 	else if (event.type === 'ignored') progress(`Ignored ${event.reason}.`);
+	else if (event.type === 'escalated')
+		progress(
+			`Still unanswered after ${Math.round(event.waitedSeconds / 60)} min: escalated to everyone online.`
+		);
 	else progress('Released: waiting for someone else.');
 }
 
@@ -37,6 +41,8 @@ Options:
       --context TEXT      what the human needs to know
       --to ID             ask one person (or agent) directly
       --team TEAM         ask a team
+      --capability LIST   what the person must handle (deploy, databases…): shown "for you" to
+                          the people who said they can help with it
       --timeout DURATION  give up after 30s, 10m, 2h… (the question stays in the inbox)
       --deadline ISO      shown to the human as a countdown; also the timeout
       --id KEY            an idempotency key: run again with the same key to keep waiting
@@ -49,7 +55,8 @@ Exit status: 0 answered, 3 timed out, 4 declined or rejected, 5 nobody online (-
 Examples:
   switchboard ask "Deploy build 412?" --options yes,no --timeout 10m
   answer=$(switchboard ask "Which region?" --options eu-west-1,us-east-1) && deploy "$answer"
-  switchboard ask "Release notes OK?" --id release-412 --json | jq .content.answer`,
+  switchboard ask "Release notes OK?" --id release-412 --json | jq .content.answer
+  switchboard ask "Roll back the deploy?" --capability deploy --urgency high`,
 	options: {
 		options: { type: 'string' },
 		fields: { type: 'string' },
@@ -57,6 +64,7 @@ Examples:
 		context: { type: 'string' },
 		to: { type: 'string' },
 		team: { type: 'string' },
+		capability: { type: 'string' },
 		timeout: { type: 'string' },
 		deadline: { type: 'string' },
 		id: { type: 'string' },
@@ -94,6 +102,10 @@ Examples:
 						context: values.context,
 						to: values.to,
 						team: values.team,
+						capability: values.capability
+							?.split(',')
+							.map((c) => c.trim())
+							.filter(Boolean),
 						id: values.id,
 						deadline,
 						timeoutMs: values.timeout ? parseDuration(values.timeout) : undefined,

@@ -78,6 +78,20 @@ export class ConsoleSession {
 			})
 		);
 		this.inbox.start(me);
+		// Once a second: snoozed questions come back, and what waited too long is escalated.
+		const clock = setInterval(() => this.inbox.tick(Date.now()), 1_000);
+		this.#stops.push(
+			() => clearInterval(clock),
+			this.inbox.onRenotice((item, why) => {
+				this.attention.renotify(item, why.kind, this.#looking());
+				const said =
+					why.kind === 'handed'
+						? `${why.record.by.name} handed you ${item.from}’s ${item.kind}: ${item.text.slice(0, 300)}`
+						: `Still unanswered, escalated: ${item.from} ${item.kind === 'blocker' ? 'is blocked' : 'asks'}: ${item.text.slice(0, 300)}`;
+				if (item.kind === 'blocker' || why.kind === 'escalated') this.urgentNews = said;
+				else this.politeNews = said;
+			})
+		);
 		this.trail.start();
 		this.#stops.push(
 			() => this.trail.stop(),

@@ -44,12 +44,25 @@ export class Attention {
 
 	/** A new open item arrived live: called once per item. */
 	arrived(item: InboxItem, looking: boolean): void {
+		const who = item.kind === 'blocker' ? `${item.from} is blocked` : `${item.from} asks`;
+		this.#notify(item, looking, who, item.key);
+	}
+
+	/** An item asks for attention again: handed to this person, or escalated (once each). */
+	renotify(item: InboxItem, why: 'handed' | 'escalated', looking: boolean): void {
+		const who =
+			why === 'handed'
+				? `Handed to you: ${item.from} ${item.kind === 'blocker' ? 'is blocked' : 'asks'}`
+				: `Still unanswered: ${item.from} ${item.kind === 'blocker' ? 'is blocked' : 'asks'}`;
+		this.#notify(item, looking, who, `${item.key}:${why}`);
+	}
+
+	#notify(item: InboxItem, looking: boolean, title: string, tag: string) {
 		if (!looking) this.unseen.add(item.key);
 		if (this.blockerSound && item.kind === 'blocker') beep();
-		if (this.permission === 'granted' && !looking && firstTabToNotify(item.key)) {
-			const who = item.kind === 'blocker' ? `${item.from} is blocked` : `${item.from} asks`;
+		if (this.permission === 'granted' && !looking && firstTabToNotify(tag)) {
 			// The tag makes the system show one notification per item even if two tabs race past the check.
-			const notification = new Notification(who, { body: item.text.slice(0, 200), tag: item.key });
+			const notification = new Notification(title, { body: item.text.slice(0, 200), tag });
 			notification.onclick = () => {
 				window.focus();
 				this.onOpen?.(item.key);

@@ -11,6 +11,12 @@ import { describeError } from '../connection';
 import {
 	AnswerRecordSchema,
 	ClaimRecordSchema,
+	EscalationRecordSchema,
+	HandoverRecordSchema,
+	SnoozeRecordSchema,
+	type EscalationRecord,
+	type HandoverRecord,
+	type SnoozeRecord,
 	parseJson,
 	questionKey,
 	type AnswerRecord,
@@ -229,4 +235,80 @@ export async function watchAnswers(
 		}
 	})();
 	return () => void messages.close();
+}
+
+/** The routing records a question may have in the claims bucket, by the suffix of their key. */
+export interface RoutingRecords {
+	handover: HandoverRecord;
+	snooze: SnoozeRecord;
+	escalated: EscalationRecord;
+}
+export type RoutingKind = keyof RoutingRecords;
+
+const ROUTING_SCHEMAS = {
+	handover: HandoverRecordSchema,
+	snooze: SnoozeRecordSchema,
+	escalated: EscalationRecordSchema
+} as const;
+
+/** Hands a question to a colleague (replacing an earlier hand-over), or snoozes it for everyone. */
+export async function putRouting<K extends 'handover' | 'snooze'>(
+	store: InboxStore,
+	kind: K,
+	key: string,
+	record: RoutingRecords[K]
+): Promise<void> {
+	await store.claims.put(`${key}.${kind}`, json(record));
+}
+
+/** Wakes a snoozed question early. */
+export async function wakeSnoozed(store: InboxStore, key: string): Promise<void> {
+	await store.claims.delete(`${key}.snooze`);
+}
+
+/**
+ * Marks a question escalated unless another console already did: true when this one did (and so
+ * tells the asker and re-notifies), false when it was escalated before.
+ */
+export async function markEscalated(
+	store: InboxStore,
+	key: string,
+	record: EscalationRecord
+): Promise<boolean> {
+	const { JetStreamApiError } = await loadJetStream();
+	try {
+		await store.claims.create(`${key}.escalated`, json(record));
+		return true;
+	} catch (error) {
+		if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) return false;
+		throw error;
+	}
+}
+
+/**
+ * Calls `onChange` with every routing record of one kind in the bucket, then with each change (null:
+ * removed). What does not parse is skipped: the bucket is as untrusted as the bus.
+ */
+export async function watchRouting<K extends RoutingKind>(
+	store: InboxStore,
+	kind: K,
+	onChange: (key: string, record: RoutingRecords[K] | null) => void,
+	key = '*'
+): Promise<() => void> {
+	const watcher = await store.claims.watch({ key: `${key}.${kind}` });
+	const pattern = new RegExp(`^(q_[0-9a-f]{16})\\.${kind}$`, 'u');
+	void (async () => {
+		for await (const entry of watcher) {
+			const match = pattern.exec(entry.key);
+			if (!match) continue;
+			if (entry.operation !== 'PUT') {
+				onChange(match[1], null);
+				continue;
+			}
+			const body = parseJson(entry.value);
+			const parsed = body.ok ? ROUTING_SCHEMAS[kind].safeParse(body.value) : null;
+			if (parsed?.success) onChange(match[1], parsed.data as RoutingRecords[K]);
+		}
+	})();
+	return () => watcher.stop();
 }

@@ -6,32 +6,52 @@ import {
 	AlreadyAnsweredError,
 	AlreadyClaimedError,
 	AnswerNotRecordedError,
+	markEscalated,
 	openInbox,
+	putRouting,
+	readAnswer,
 	recordAnswer,
 	recordClaim,
 	releaseClaim,
 	replayInbox,
+	wakeSnoozed,
 	watchAnswers,
 	watchClaims,
-	type InboxStore
+	watchRouting,
+	type InboxStore,
+	type RoutingKind,
+	type RoutingRecords
 } from './inbox-store';
+import { loadEscalationTimes, saveEscalationTimes } from './escalation-settings';
+import { appendAudit } from '$lib/audit';
 import { StorageError, isFinalFault, type ReplayedMessage } from '$lib/storage';
 import {
 	createAnswerEnvelope,
 	createVoltaResponse,
 	decode,
 	encodeEnvelope,
+	escalationEnvelope,
+	escalationMessage,
+	formatIsoTimestamp,
 	seedSubjects,
 	voltaSubjects,
 	type AgentIdentity,
 	type AnswerRecord,
+	type AuditRecord,
 	type ClaimRecord,
-	type HumanAnswer
+	type EscalationRecord,
+	type HandoverRecord,
+	type HumanAnswer,
+	type Person,
+	type SnoozeRecord
 } from '$lib/protocol';
 import {
 	addItems,
+	dueForEscalation,
+	isForMe,
 	itemFromMessage,
 	viewInbox,
+	type EscalationTimes,
 	withEntry,
 	withoutEntry,
 	type InboxFilter,
@@ -60,24 +80,43 @@ const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
  */
 const REPLY_MARGIN_MS = 1_000;
 
+/** Why an item asks for a person's attention again after it first arrived. */
+export type Renotice =
+	{ kind: 'handed'; record: HandoverRecord } | { kind: 'escalated'; record: EscalationRecord };
+
 export class InboxState {
 	// Each map is replaced on change, never mutated.
 	items = $state.raw<Items>(new Map());
 	claims = $state.raw<ReadonlyMap<string, ClaimRecord>>(new Map());
 	answers = $state.raw<ReadonlyMap<string, AnswerRecord>>(new Map());
+	handovers = $state.raw<ReadonlyMap<string, HandoverRecord>>(new Map());
+	snoozes = $state.raw<ReadonlyMap<string, SnoozeRecord>>(new Map());
+	escalations = $state.raw<ReadonlyMap<string, EscalationRecord>>(new Map());
+	/** Who is looking, as the view needs it (reactive, unlike #me). */
+	#meState = $state.raw<AgentIdentity | null>(null);
+	/** The clock snoozes and escalations are read against, moved by `tick`. */
+	now = $state(Date.now());
+	/** Minutes before an unanswered item is escalated, per urgency: this person's setting. */
+	escalateAfter = $state<EscalationTimes>(loadEscalationTimes(globalThis.localStorage));
 	feedback = $state.raw<ReadonlyMap<string, ItemFeedback>>(new Map());
 	/** Outcomes that outlive their item's card (an answer refused because someone else was first). */
 	notices = $state.raw<string[]>([]);
 	status = $state.raw<InboxStatus>({ state: 'idle' });
 	filter = $state<InboxFilter>({ kind: '', text: '', unclaimed: false });
 
-	view = $derived(viewInbox(this.items, this.claims, this.answers, this.filter));
+	view = $derived(
+		viewInbox(
+			this.items,
+			this.claims,
+			this.answers,
+			this.filter,
+			{ handovers: this.handovers, snoozes: this.snoozes, escalations: this.escalations },
+			this.#meState,
+			this.now
+		)
+	);
 	/** Every open item, whatever the filter: what the title's count and notifications are about. */
 	openCount = $derived([...this.items.keys()].filter((key) => !this.answers.has(key)).length);
-	/** Open items asked of this person by name (not of everyone or their team). */
-	forMeCount = $derived(
-		[...this.items.values()].filter((item) => item.audience === 'you' && !this.answers.has(item.key)).length
-	);
 
 	/**
 	 * Calls `listener` once for each open item that arrives live (replayed ones do not: they are not
@@ -88,15 +127,34 @@ export class InboxState {
 		return () => this.#arrivals.delete(listener);
 	}
 
+	/** Whether an item is for this person: asked of them, handed to them, or naming what they handle. */
+	isForMe(item: InboxItem): boolean {
+		return this.#meState !== null && isForMe(item, this.#meState, this.handovers.get(item.key));
+	}
+
 	/** Whether an item is still waiting for an answer. */
 	isOpen(key: string): boolean {
 		return this.items.has(key) && !this.answers.has(key);
 	}
 
+	/**
+	 * Calls `listener` when an item asks for attention again: handed to this person, or escalated
+	 * (once, by whichever console escalated it, seen by every console online).
+	 */
+	onRenotice(listener: (item: InboxItem, why: Renotice) => void): () => void {
+		this.#renotices.add(listener);
+		return () => this.#renotices.delete(listener);
+	}
+
 	#bus: BusConnection;
 	#feed: TrafficFeed;
 	#arrivals = new Set<(item: InboxItem) => void>();
+	#renotices = new Set<(item: InboxItem, why: Renotice) => void>();
 	#me: AgentIdentity | null = null;
+	/** When this console started: routing records older than that are not news. */
+	#startedAt = 0;
+	/** Items this console is escalating now (one attempt at a time each). */
+	#escalating = new Set<string>();
 	/** The storage once open (null when it is unavailable); actions wait for it. */
 	#store: Promise<InboxStore | null> = Promise.resolve(null);
 	#stops: Array<() => void> = [];
@@ -112,6 +170,8 @@ export class InboxState {
 	start(me: AgentIdentity): void {
 		this.stop();
 		this.#me = me;
+		this.#meState = me;
+		this.#startedAt = Date.now();
 		this.#stops.push(
 			this.#feed.listen((entry) => {
 				const item = itemFromMessage(entry.decoded, entry.subject, entry.reply, entry.receivedAt, me);
@@ -258,6 +318,211 @@ export class InboxState {
 		}
 	}
 
+	/** Hands an item to a colleague: everyone sees it, and they are notified. */
+	async handOver(item: InboxItem, to: Person, note = ''): Promise<boolean> {
+		const me = this.#me;
+		const store = await this.#requireStore(item);
+		if (!me || !store) return false;
+		if (to.id === me.id) return this.#fail(item, 'Hand it to someone else: it is already in front of you.');
+		const record: HandoverRecord = {
+			question_id: item.id,
+			to,
+			by: { id: me.id, name: me.name },
+			at: new Date().toISOString(),
+			note: note.trim() || null
+		};
+		try {
+			await putRouting(store, 'handover', item.key, record);
+		} catch (error) {
+			return this.#fail(item, `Could not hand it over: ${describeError(error)}. Try again.`);
+		}
+		this.handovers = withEntry(this.handovers, item.key, record);
+		const summary = `${me.name} handed ${item.from}’s ${item.kind} to ${to.name}${record.note ? `: ${record.note}` : ''}`;
+		return this.#recorded(
+			item,
+			'handover',
+			summary,
+			{ to, note: record.note },
+			`Handed to ${to.name}: they are notified.`
+		);
+	}
+
+	/** Sets an item aside for everyone until `until`; the asking agent is told nothing. */
+	async snooze(item: InboxItem, until: Date): Promise<boolean> {
+		const me = this.#me;
+		const store = await this.#requireStore(item);
+		if (!me || !store) return false;
+		if (until.getTime() <= Date.now())
+			return this.#fail(item, 'Choose a time in the future to snooze it until.');
+		const record: SnoozeRecord = {
+			question_id: item.id,
+			by: { id: me.id, name: me.name },
+			at: new Date().toISOString(),
+			until: until.toISOString()
+		};
+		try {
+			await putRouting(store, 'snooze', item.key, record);
+		} catch (error) {
+			return this.#fail(item, `Could not snooze it: ${describeError(error)}. Try again.`);
+		}
+		this.snoozes = withEntry(this.snoozes, item.key, record);
+		const when = until.toLocaleString();
+		return this.#recorded(
+			item,
+			'snooze',
+			`${me.name} snoozed ${item.from}’s ${item.kind} until ${when}`,
+			{ until: record.until },
+			`Snoozed until ${when}; ${item.from} is told nothing.`
+		);
+	}
+
+	/** Brings a snoozed item back now. */
+	async wake(item: InboxItem): Promise<boolean> {
+		const me = this.#me;
+		const store = await this.#requireStore(item);
+		if (!me || !store) return false;
+		try {
+			await wakeSnoozed(store, item.key);
+		} catch (error) {
+			return this.#fail(item, `Could not bring it back: ${describeError(error)}. Try again.`);
+		}
+		this.snoozes = withoutEntry(this.snoozes, item.key);
+		return this.#recorded(
+			item,
+			'wake',
+			`${me.name} brought back ${item.from}’s ${item.kind}`,
+			{},
+			'Back in the inbox.'
+		);
+	}
+
+	/** This person's escalation times (minutes per urgency), kept in this browser. */
+	setEscalationTimes(times: EscalationTimes): void {
+		this.escalateAfter = times;
+		saveEscalationTimes(globalThis.localStorage, times);
+	}
+
+	/**
+	 * Moves the clock on (snoozes come back) and escalates what has waited too long: an item nobody is
+	 * on, not answered (the server's record is read to be sure), not snoozed, past its urgency's time.
+	 * Whichever console marks it first tells the asker and records it; every console re-notifies.
+	 */
+	tick(now: number): void {
+		this.now = now;
+		const me = this.#me;
+		if (!me || this.status.state !== 'ready') return;
+		const routing = { handovers: this.handovers, snoozes: this.snoozes, escalations: this.escalations };
+		for (const item of dueForEscalation(this.items, this.answers, routing, this.escalateAfter, now)) {
+			if (this.claims.has(item.key) || this.#escalating.has(item.key)) continue;
+			this.#escalating.add(item.key);
+			void this.#escalate(item, me, now).finally(() => this.#escalating.delete(item.key));
+		}
+	}
+
+	async #escalate(item: InboxItem, me: AgentIdentity, now: number) {
+		const store = await this.#store;
+		if (!store || (await readAnswer(store.nc, item.key).catch(() => null))) return;
+		const by = { id: me.id, name: me.name };
+		const waited = (now - item.receivedAt) / 1000;
+		const record: EscalationRecord = {
+			question_id: item.id,
+			by,
+			at: new Date(now).toISOString(),
+			waited_seconds: Math.round(waited)
+		};
+		if (!(await markEscalated(store, item.key, record).catch(() => false))) return;
+		this.#routed('escalated', item.key, record);
+		// The asker hears that it still waits, in its own format; the question itself is untouched.
+		if (item.origin.dialect === 'seed') {
+			const { envelope } = item.origin;
+			const notice = escalationEnvelope(
+				{ from: item.from, id: item.id, correlationId: envelope.correlation_id },
+				by,
+				waited
+			);
+			this.#bus.publish(seedSubjects.direct(item.from, 'status_update'), encodeEnvelope(notice));
+		} else {
+			this.#bus.publish(
+				voltaSubjects.message(item.from),
+				json(escalationMessage({ from: item.from, id: item.id }, by, waited))
+			);
+		}
+		const minutes = Math.round(waited / 60);
+		await appendAudit(
+			store.nc,
+			this.#audit(
+				item,
+				'escalate',
+				`${item.from}’s ${item.kind} was escalated after ${minutes} min unanswered (by ${me.name}’s console)`,
+				{ waited_seconds: record.waited_seconds }
+			)
+		).catch(() => undefined);
+	}
+
+	/** A routing record arrived (or changed): kept, and news for this person when it is new. */
+	#routed<K extends RoutingKind>(kind: K, key: string, record: RoutingRecords[K] | null) {
+		const maps = { handover: 'handovers', snooze: 'snoozes', escalated: 'escalations' } as const;
+		const field = maps[kind];
+		const current = this[field] as ReadonlyMap<string, RoutingRecords[K]>;
+		const known = current.get(key);
+		if (record && known && JSON.stringify(known) === JSON.stringify(record)) return;
+		(this[field] as ReadonlyMap<string, RoutingRecords[K]>) = record
+			? withEntry(current, key, record)
+			: withoutEntry(current, key);
+		const item = this.items.get(key);
+		if (!record || !item || this.answers.has(key) || Date.parse(record.at) < this.#startedAt - 5_000) return;
+		if (
+			kind === 'handover' &&
+			(record as HandoverRecord).to.id === this.#me?.id &&
+			(record as HandoverRecord).by.id !== this.#me?.id
+		)
+			for (const listener of this.#renotices)
+				listener(item, { kind: 'handed', record: record as HandoverRecord });
+		if (kind === 'escalated')
+			for (const listener of this.#renotices)
+				listener(item, { kind: 'escalated', record: record as EscalationRecord });
+	}
+
+	#audit(
+		item: InboxItem,
+		action: AuditRecord['action'],
+		summary: string,
+		detail: Record<string, unknown>
+	): AuditRecord {
+		const me = this.#me!;
+		return {
+			action,
+			by: { id: me.id, name: me.name },
+			at: formatIsoTimestamp(new Date()),
+			agent: item.from,
+			question: item.key,
+			summary,
+			detail: { question_id: item.id, text: item.text.slice(0, 500), ...detail }
+		};
+	}
+
+	/** Records what was done in the audit trail and says so; done is done even when the trail refuses. */
+	async #recorded(
+		item: InboxItem,
+		action: AuditRecord['action'],
+		summary: string,
+		detail: Record<string, unknown>,
+		said: string
+	): Promise<boolean> {
+		try {
+			await appendAudit(this.#bus.nats, this.#audit(item, action, summary, detail));
+			this.#say(item, 'ok', said);
+		} catch (error) {
+			this.#say(item, 'error', `${said} But ${describeError(error)}.`);
+		}
+		return true;
+	}
+
+	#fail(item: InboxItem, text: string): false {
+		this.#say(item, 'error', text);
+		return false;
+	}
+
 	/** The storage, waiting for it to open if a person acts on a card that arrived first. */
 	async #requireStore(item: InboxItem): Promise<InboxStore | null> {
 		const store = await this.#store;
@@ -305,6 +570,8 @@ export class InboxState {
 					if (!this.answers.has(key)) this.answers = withEntry(this.answers, key, record);
 				})
 			);
+			for (const kind of ['handover', 'snooze', 'escalated'] as const)
+				this.#stops.push(await watchRouting(store, kind, (key, record) => this.#routed(kind, key, record)));
 			void this.#replay(me);
 			return store;
 		} catch (error) {

@@ -5,6 +5,8 @@
 import {
 	FieldsSchema,
 	deadlineOf,
+	handlesAny,
+	routingOf,
 	describeIssues,
 	replyWaitsUntil,
 	parseTimestamp,
@@ -15,6 +17,9 @@ import {
 	type AnswerRecord,
 	type ClaimRecord,
 	type Decoded,
+	type EscalationRecord,
+	type HandoverRecord,
+	type SnoozeRecord,
 	type Fields,
 	type McpMessage
 } from '../protocol';
@@ -51,6 +56,10 @@ export interface InboxItem {
 	 * null when there is no reply subject. After it, the answer goes to the asker's answer subject.
 	 */
 	waitsUntil: number | null;
+	/** The capabilities it names (`capability`, `capabilities`): people who handle one see it as for them. */
+	capabilities: string[];
+	/** The team it names (`team` in its content, or the team subject it was asked on). */
+	team: string | null;
 	/** What is unusual about a question the seed's receiver accepts but whose content is off its documented shape. */
 	unusual: string | null;
 	/** The message itself, to answer in its own format. */
@@ -60,6 +69,8 @@ export interface InboxItem {
 export interface Me {
 	id: string;
 	team?: string;
+	/** What the person said they can help with when joining. */
+	capabilities?: string[];
 }
 
 function contextText(context: unknown): string | null {
@@ -152,8 +163,10 @@ export function itemFromMessage(
 			receivedAt,
 			deadline: deadlineOf(envelope.content, sentAt)?.getTime() ?? null,
 			origin: { dialect: 'seed' as const, envelope },
-			...readForm(envelope.content)
+			...readForm(envelope.content),
+			...routingOf(envelope.content)
 		};
+		if (route.kind === 'seed.team' && !base.team) base.team = route.teamId;
 		const waitsUntil = reply ? replyWaitsUntil(envelope.content, sentAt, receivedAt) : null;
 		const content = envelope.content;
 		// decode checked the content against its type's schema once already: its verdict is reused.
@@ -218,7 +231,8 @@ export function itemFromMessage(
 		waitsUntil: null,
 		unusual: null,
 		origin: { dialect: 'volta', message },
-		...readForm(metadata)
+		...readForm(metadata),
+		...routingOf(metadata)
 	};
 }
 
@@ -251,39 +265,145 @@ export interface InboxFilter {
 	text?: string;
 	/** Only items nobody has claimed yet. */
 	unclaimed?: boolean;
+	/** Only items for this person: asked of them, handed to them, or naming their team or what they handle. */
+	forMe?: boolean;
+}
+
+/** How the crew routes its questions: hand-overs, snoozes and escalations, as every console sees them. */
+export interface CrewRouting {
+	handovers: ReadonlyMap<string, HandoverRecord>;
+	snoozes: ReadonlyMap<string, SnoozeRecord>;
+	escalations: ReadonlyMap<string, EscalationRecord>;
+}
+
+export const NO_ROUTING: CrewRouting = { handovers: new Map(), snoozes: new Map(), escalations: new Map() };
+
+/**
+ * Whether an item is for this person: handed to them (and, once handed to someone else, for that
+ * person only), asked of them or their team, or naming a capability they handle.
+ */
+export function isForMe(item: InboxItem, me: Me, handover: HandoverRecord | undefined): boolean {
+	if (handover) return handover.to.id === me.id;
+	if (item.audience === 'you' || item.audience === 'team') return true;
+	if (item.team && me.team && item.team.toLowerCase() === me.team.toLowerCase()) return true;
+	return handlesAny(me.capabilities ?? [], item.capabilities);
+}
+
+/** Until when an item is snoozed, or null when it is not (or no longer) set aside. */
+export function snoozedUntil(snooze: SnoozeRecord | undefined, now: number): number | null {
+	if (!snooze) return null;
+	const until = Date.parse(snooze.until);
+	return until > now ? until : null;
+}
+
+/** When a snooze chosen as minutes from now, or 'tomorrow' (9:00 local time), ends. */
+export function snoozeEnd(choice: string, now: number): Date {
+	if (choice !== 'tomorrow') return new Date(now + Number(choice) * 60_000);
+	const morning = new Date(now);
+	morning.setDate(morning.getDate() + 1);
+	morning.setHours(9, 0, 0, 0);
+	return morning;
 }
 
 export interface InboxView {
 	open: InboxItem[];
+	/** Set aside for a while, soonest back first. */
+	snoozed: Array<{ item: InboxItem; until: number; record: SnoozeRecord }>;
 	/** `key` is the question's key: unique, where question ids of different askers may repeat. */
 	answered: Array<{ key: string; item: InboxItem | null; record: AnswerRecord }>;
+	/** Open, not snoozed, and for this person (whatever the filter). */
+	forMe: number;
+	/** Open and not snoozed (whatever the filter). */
+	waiting: number;
 }
 
-/** Open items (sorted, filtered) and the answered history (newest first). */
+/** Open items (escalated first, then sorted; filtered), snoozed ones, and the answered history (newest first). */
 export function viewInbox(
 	items: Items,
 	claims: ReadonlyMap<string, ClaimRecord>,
 	answers: ReadonlyMap<string, AnswerRecord>,
-	filter: InboxFilter
+	filter: InboxFilter,
+	routing: CrewRouting = NO_ROUTING,
+	me: Me | null = null,
+	now = Date.now()
 ): InboxView {
 	const text = filter.text?.trim().toLowerCase() ?? '';
-	const open = [...items.values()]
-		.filter((item) => !answers.has(item.key))
+	const snoozed: InboxView['snoozed'] = [];
+	const waiting: InboxItem[] = [];
+	for (const item of items.values()) {
+		if (answers.has(item.key)) continue;
+		const record = routing.snoozes.get(item.key);
+		const until = snoozedUntil(record, now);
+		if (until !== null && record) snoozed.push({ item, until, record });
+		else waiting.push(item);
+	}
+	const forMe = (item: InboxItem) => me !== null && isForMe(item, me, routing.handovers.get(item.key));
+	const escalated = (item: InboxItem) => (routing.escalations.has(item.key) ? 1 : 0);
+	const open = waiting
 		.filter((item) => !filter.kind || item.kind === filter.kind)
 		.filter((item) => !filter.unclaimed || !claims.has(item.key))
+		.filter((item) => !filter.forMe || forMe(item))
 		.filter(
 			(item) =>
 				!text ||
-				[item.text, item.from, item.context ?? '', item.workStream ?? '']
+				[
+					item.text,
+					item.from,
+					item.context ?? '',
+					item.workStream ?? '',
+					...item.capabilities,
+					item.team ?? ''
+				]
 					.join(' ')
 					.toLowerCase()
 					.includes(text)
 		)
-		.sort(compareItems);
+		.sort((a, b) => escalated(b) - escalated(a) || compareItems(a, b));
 	const answered = [...answers.entries()]
 		.map(([key, record]) => ({ key, item: items.get(key) ?? null, record }))
 		.sort((a, b) => b.record.at.localeCompare(a.record.at));
-	return { open, answered };
+	return {
+		open,
+		snoozed: snoozed.sort((a, b) => a.until - b.until),
+		answered,
+		forMe: waiting.filter(forMe).length,
+		waiting: waiting.length
+	};
+}
+
+/** Minutes an item waits before it is escalated, by urgency (a blocker's impact counts as urgency). */
+export type EscalationTimes = Record<Urgency, number>;
+export const DEFAULT_ESCALATION_MINUTES: EscalationTimes = { critical: 2, high: 5, medium: 15, low: 60 };
+
+/**
+ * When an item is escalated: its wait (from when it arrived, or from when a snooze ended) plus the
+ * minutes for its urgency; an item of no stated urgency counts as medium.
+ */
+export function escalatesAt(
+	item: InboxItem,
+	snooze: SnoozeRecord | undefined,
+	times: EscalationTimes
+): number {
+	const from = Math.max(item.receivedAt, snooze ? Date.parse(snooze.until) : 0);
+	return from + times[item.urgency ?? 'medium'] * 60_000;
+}
+
+/** Open items due for escalation now: not answered, not escalated before, not snoozed. */
+export function dueForEscalation(
+	items: Items,
+	answers: ReadonlyMap<string, AnswerRecord>,
+	routing: CrewRouting,
+	times: EscalationTimes,
+	now: number
+): InboxItem[] {
+	const due: InboxItem[] = [];
+	for (const item of items.values()) {
+		if (answers.has(item.key) || routing.escalations.has(item.key)) continue;
+		const snooze = routing.snoozes.get(item.key);
+		if (snoozedUntil(snooze, now) !== null) continue;
+		if (escalatesAt(item, snooze, times) <= now) due.push(item);
+	}
+	return due;
 }
 
 /** "4:59", "1:02:03", or "overdue 0:12". */

@@ -24,7 +24,8 @@ import {
 	type MessageType
 } from './envelope';
 import { AnswerRecordSchema, ClaimRecordSchema } from './questions';
-import { AuditRecordSchema } from './audit';
+import { AUDIT_ACTIONS, AuditRecordSchema } from './audit';
+import { EscalationRecordSchema, HandoverRecordSchema, SnoozeRecordSchema } from './crew';
 import { STEERING_CONTENT_SCHEMAS, VoltaCommandMetadataSchema } from './steering';
 import {
 	CapabilityRequestSchema,
@@ -247,7 +248,7 @@ function channels(): Json {
 		},
 		auditRecords: {
 			address: 'switchboard.audit.{action}',
-			parameters: { action: { enum: ['steer', 'ping'], description: 'what kind of thing was done' } },
+			parameters: { action: { enum: [...AUDIT_ACTIONS], description: 'what kind of thing was done' } },
 			description:
 				'The audit trail: what people did to the crew and who, kept 90 days by the SWITCHBOARD_AUDIT stream (no deletes, no purges).',
 			messages: only('AuditRecord')
@@ -258,6 +259,35 @@ function channels(): Json {
 			description: 'Who is on a question (the switchboard_claims KV bucket); deleted on release.',
 			messages: only('ClaimRecord')
 		},
+		...Object.fromEntries(
+			(
+				[
+					[
+						'handover',
+						'HandoverRecord',
+						'A question handed to a named colleague; replaced by the next hand-over.'
+					],
+					[
+						'snooze',
+						'SnoozeRecord',
+						'A question set aside for everyone until a time; deleted when brought back early.'
+					],
+					[
+						'escalated',
+						'EscalationRecord',
+						'A question escalated once: created only if absent, so one console escalates.'
+					]
+				] as const
+			).map(([suffix, message, description]) => [
+				`routing${suffix[0].toUpperCase()}${suffix.slice(1)}`,
+				{
+					address: `$KV.switchboard_claims.{questionKey}.${suffix}`,
+					parameters: { questionKey: { description: 'as for answer records' } },
+					description: `${description} (docs/protocol.md §9.4)`,
+					messages: only(message)
+				}
+			])
+		),
 		...services('PING', 'ServicePingResponse'),
 		...services('INFO', 'ServiceInfoResponse'),
 		...services('STATS', 'ServiceStatsResponse')
@@ -329,6 +359,12 @@ function operations(): Json {
 			'Every console shows the trail, and exports it as JSON Lines.'
 		),
 		writeClaim: op('send', 'claims', 'A person claims a question ("I’m on it").'),
+		writeHandover: op('send', 'routingHandover', 'A person hands a question to a colleague.'),
+		watchHandovers: op('receive', 'routingHandover', 'Every console shows it; the colleague is notified.'),
+		writeSnooze: op('send', 'routingSnooze', 'A person snoozes a question for everyone.'),
+		watchSnoozes: op('receive', 'routingSnooze', 'Every console sets it aside until then.'),
+		writeEscalation: op('send', 'routingEscalated', 'The first console whose time has come escalates.'),
+		watchEscalations: op('receive', 'routingEscalated', 'Every console moves it up and re-notifies.'),
 		watchClaims: op('receive', 'claims', 'Every console sees claims at once.'),
 		replyServicesPing: op('receive', 'servicesPing', 'Each participant answers.'),
 		replyServicesInfo: op('receive', 'servicesInfo', 'Each participant answers.'),
@@ -353,6 +389,9 @@ function schemas(): Json {
 			'A command MCPMessage’s metadata when Switchboard steers a Volta agent; message is pause, resume, stop or update_goal.'
 		),
 		AuditRecord: schema(AuditRecordSchema, 'One thing a person did to the crew: who, when, to whom, what.'),
+		HandoverRecord: schema(HandoverRecordSchema),
+		SnoozeRecord: schema(SnoozeRecordSchema),
+		EscalationRecord: schema(EscalationRecordSchema),
 		ListAgentsRequest: schema(ListAgentsRequestSchema),
 		ListAgentsReply: schema(ListAgentsReplySchema),
 		GetAgentInfoRequest: schema(GetAgentInfoRequestSchema, 'agentId (or id) names the agent.'),
@@ -386,6 +425,9 @@ function otherMessages(): Json {
 		...message('AnswerRecord', 'The write-once answer record.'),
 		...message('ClaimRecord', 'A claim.'),
 		...message('AuditRecord', 'A record in the audit trail.'),
+		...message('HandoverRecord', 'A hand-over.'),
+		...message('SnoozeRecord', 'A snooze.'),
+		...message('EscalationRecord', 'An escalation.'),
 		ServiceRequest: { name: 'ServiceRequest', summary: 'Empty.', payload: { type: 'string', maxLength: 0 } },
 		...message('ServicePingResponse', 'io.nats.micro.v1.ping_response'),
 		...message('ServiceInfoResponse', 'io.nats.micro.v1.info_response'),

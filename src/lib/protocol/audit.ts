@@ -1,6 +1,6 @@
 /**
  * The audit trail: one record for everything a person does to the crew beyond answering (steering,
- * pings; later hand-overs, snoozes, escalations, edited approvals) — who, when, to whom, what.
+ * pings, hand-overs, snoozes, escalations, edited approvals) — who, when, to whom, what.
  * Kept by the SWITCHBOARD_AUDIT stream on `switchboard.audit.{action}`; exported as JSON Lines.
  * docs/protocol.md §9.3.
  */
@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { describeIssues } from './issues';
 import { isTimestamp } from './timestamps';
 
-export const AUDIT_ACTIONS = ['steer', 'ping'] as const;
+export const AUDIT_ACTIONS = ['steer', 'ping', 'handover', 'snooze', 'wake', 'escalate', 'edit'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AuditRecordSchema = z.object({

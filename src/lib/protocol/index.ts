@@ -14,3 +14,4 @@ export * from './questions';
 export { describeIssues } from './issues';
 export * from './steering';
 export * from './audit';
+export * from './crew';
