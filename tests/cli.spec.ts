@@ -10,6 +10,7 @@ import { findNatsServer, startNatsServer } from '../scripts/lib/nats-server.js';
 import { provisionAsAdmin } from '../scripts/lib/provision.js';
 import { adminPassword } from '../scripts/lib/settings.js';
 import fs from 'node:fs';
+import { STORAGE } from '../src/lib/storage';
 
 const natsUrl = inject('natsUrl');
 const wsUrl = inject('wsUrl');
@@ -390,13 +391,9 @@ describe('switchboard setup', () => {
 			expect(created.stdout).toContain('the KV bucket switchboard_claims created');
 			const again = await switchboard(['setup', '--json'], admin).done;
 			expect(again.code).toBe(0);
-			expect(JSON.parse(again.stdout).map((r: { outcome: string }) => r.outcome)).toEqual([
-				'found',
-				'found',
-				'found',
-				'found',
-				'found'
-			]);
+			expect(JSON.parse(again.stdout).map((r: { outcome: string }) => r.outcome)).toEqual(
+				STORAGE.map(() => 'found')
+			);
 		} finally {
 			await server.stop();
 		}
