@@ -283,6 +283,15 @@ export class InboxState {
 			return false;
 		}
 		this.answers = withEntry(this.answers, item.key, record);
+		if (answer.edited) {
+			// What was proposed and what was approved instead, for whoever looks back.
+			const original = item.proposal ?? { fields: item.fields };
+			const summary = `${me.name} approved ${item.from}’s ${item.kind} with edits`;
+			const approved = answer.args ?? answer.fields ?? {};
+			await appendAudit(this.#bus.nats, this.#audit(item, 'edit', summary, { original, approved })).catch(
+				() => undefined
+			);
+		}
 		try {
 			this.#deliver(item, answer, me, now);
 			await this.#bus.flush();

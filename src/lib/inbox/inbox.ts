@@ -6,6 +6,7 @@ import {
 	FieldsSchema,
 	deadlineOf,
 	handlesAny,
+	proposalOf,
 	routingOf,
 	describeIssues,
 	replyWaitsUntil,
@@ -19,6 +20,7 @@ import {
 	type Decoded,
 	type EscalationRecord,
 	type HandoverRecord,
+	type Proposal,
 	type SnoozeRecord,
 	type Fields,
 	type McpMessage
@@ -48,6 +50,8 @@ export interface InboxItem {
 	/** Why a form the question carries cannot be shown (it is answered in words instead). */
 	fieldsProblem: string | null;
 	suggestedResolution: string | null;
+	/** What it proposes to do, which a person may edit before approving: a resolution, or an action's args. */
+	proposal: Proposal | null;
 	sentAt: number | null;
 	receivedAt: number;
 	deadline: number | null;
@@ -164,7 +168,8 @@ export function itemFromMessage(
 			deadline: deadlineOf(envelope.content, sentAt)?.getTime() ?? null,
 			origin: { dialect: 'seed' as const, envelope },
 			...readForm(envelope.content),
-			...routingOf(envelope.content)
+			...routingOf(envelope.content),
+			proposal: proposalOf(type, envelope.content)
 		};
 		if (route.kind === 'seed.team' && !base.team) base.team = route.teamId;
 		const waitsUntil = reply ? replyWaitsUntil(envelope.content, sentAt, receivedAt) : null;
@@ -232,7 +237,8 @@ export function itemFromMessage(
 		unusual: null,
 		origin: { dialect: 'volta', message },
 		...readForm(metadata),
-		...routingOf(metadata)
+		...routingOf(metadata),
+		proposal: proposalOf('query', metadata)
 	};
 }
 

@@ -23,7 +23,15 @@ export const SwitchboardQuestionContentSchema = QuestionContentSchema.extend({
 	deadline: z.string().optional().describe('ISO 8601: when the answer stops being useful'),
 	expires_at: z.string().optional().describe('the same as deadline, under another name'),
 	timeout_seconds: z.number().optional().describe('how long after it was sent the answer stops being useful'),
-	request_id: z.string().optional().describe('the asker’s own id for the question; echoed in the answer')
+	request_id: z.string().optional().describe('the asker’s own id for the question; echoed in the answer'),
+	capability: z.string().optional().describe('what the person answering must handle (docs/protocol.md §9.4)'),
+	capabilities: z.array(z.string()).optional().describe('several of them'),
+	team: z.string().optional().describe('the team the question is for'),
+	args: z
+		.record(z.string(), z.unknown())
+		.optional()
+		.describe('an approval request: the arguments of the action proposed, which a person may edit (§6.7)'),
+	action: z.string().optional().describe('the name of the action the args are for')
 });
 
 /** A seed ANSWER as Switchboard sends it: the documented content plus who answered and how. */
@@ -34,7 +42,12 @@ export const SwitchboardAnswerContentSchema = AnswerContentSchema.extend({
 	request_id: z.string().optional(),
 	choice: z.string().optional().describe('the option picked'),
 	fields: FieldValuesSchema.optional(),
-	decision: z.enum(['approve', 'reject']).optional().describe('for a blocker')
+	decision: z.enum(['approve', 'reject']).optional().describe('for a blocker, or a proposal'),
+	args: z
+		.record(z.string(), z.unknown())
+		.optional()
+		.describe('the proposal as approved: the question’s args, or {resolution} for a blocker (§6.7)'),
+	edited: z.boolean().optional().describe('true when the person changed the proposal or a form’s defaults')
 });
 
 /** Volta query metadata Switchboard reads; Volta's agents send any metadata. */
@@ -43,7 +56,12 @@ export const VoltaQueryMetadataSchema = z.looseObject({
 	context: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
 	options: z.array(z.string()).optional(),
 	fields: z.record(z.string(), FieldSchemaSchema).optional(),
-	requestId: z.string().optional()
+	requestId: z.string().optional(),
+	capability: z.string().optional(),
+	capabilities: z.array(z.string()).optional(),
+	team: z.string().optional(),
+	args: z.record(z.string(), z.unknown()).optional(),
+	action: z.string().optional()
 });
 
 /** One agent in the reply to Volta's `mcp.list_agents`. */

@@ -73,7 +73,9 @@ export const FieldSchemaSchema = z.object({
 	enum: z.array(z.string()).min(1).optional(),
 	minimum: z.number().optional(),
 	maximum: z.number().optional(),
-	required: z.boolean().optional()
+	required: z.boolean().optional(),
+	/** What the asker proposes: the form starts with it, and an answer that changes it says it was edited. */
+	default: z.union([z.string(), z.number(), z.boolean()]).optional()
 });
 export type FieldSchema = z.infer<typeof FieldSchemaSchema>;
 
@@ -157,6 +159,10 @@ export interface HumanAnswer {
 	fields?: FieldValues;
 	/** For a blocker: approve or reject, with the text as comment. */
 	decision?: 'approve' | 'reject';
+	/** The proposal as approved, when the question proposed one (§6.7): its arguments, or `{resolution}`. */
+	args?: Record<string, unknown>;
+	/** True when the person changed the proposal (or a form's defaults) before approving it. */
+	edited?: boolean;
 }
 
 export interface Responder {
@@ -165,11 +171,15 @@ export interface Responder {
 }
 
 /** The optional parts of an answer, only those given, for both dialects' formats. */
-function answerExtras(answer: HumanAnswer): Partial<Pick<HumanAnswer, 'choice' | 'fields' | 'decision'>> {
+function answerExtras(
+	answer: HumanAnswer
+): Partial<Pick<HumanAnswer, 'choice' | 'fields' | 'decision' | 'args' | 'edited'>> {
 	return {
 		...(answer.choice !== undefined ? { choice: answer.choice } : {}),
 		...(answer.fields !== undefined ? { fields: answer.fields } : {}),
-		...(answer.decision !== undefined ? { decision: answer.decision } : {})
+		...(answer.decision !== undefined ? { decision: answer.decision } : {}),
+		...(answer.args !== undefined ? { args: answer.args } : {}),
+		...(answer.edited !== undefined ? { edited: answer.edited } : {})
 	};
 }
 
@@ -246,9 +256,74 @@ export const AnswerRecordSchema = z.object({
 		text: z.string(),
 		choice: z.string().optional(),
 		fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-		decision: z.enum(['approve', 'reject']).optional()
+		decision: z.enum(['approve', 'reject']).optional(),
+		args: z.record(z.string(), z.unknown()).optional(),
+		edited: z.boolean().optional()
 	}),
 	/** What was asked, so the history reads on its own. */
 	question: z.object({ from: z.string(), kind: z.string(), text: z.string(), subject: z.string() })
 });
 export type AnswerRecord = z.infer<typeof AnswerRecordSchema>;
+
+/**
+ * What a question proposes to do, which a person may edit before approving (§6.7): a blocker's
+ * `suggested_resolution`, or an approval request's `args` (an object, with an optional `action` name).
+ */
+export type Proposal =
+	| { kind: 'resolution'; text: string }
+	| { kind: 'args'; action: string | null; args: Record<string, unknown> };
+
+export function proposalOf(kind: string, fields: Record<string, unknown>): Proposal | null {
+	const { args, action, suggested_resolution } = fields;
+	if (args && typeof args === 'object' && !Array.isArray(args))
+		return {
+			kind: 'args',
+			action: typeof action === 'string' && action.trim() ? action : null,
+			args: args as Record<string, unknown>
+		};
+	if (kind === 'blocker' && typeof suggested_resolution === 'string' && suggested_resolution.trim())
+		return { kind: 'resolution', text: suggested_resolution };
+	return null;
+}
+
+/** Key order aside, whether two JSON values are the same. */
+export function sameJson(a: unknown, b: unknown): boolean {
+	const canonical = (value: unknown): unknown =>
+		Array.isArray(value)
+			? value.map(canonical)
+			: value && typeof value === 'object'
+				? Object.fromEntries(
+						Object.keys(value)
+							.sort()
+							.map((key) => [key, canonical((value as Record<string, unknown>)[key])])
+					)
+				: value;
+	return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/**
+ * The answer that approves a proposal, as proposed or edited: `args` carries what was approved (for a
+ * resolution, `{resolution}`), `edited` whether it differs from the proposal, and the text says so.
+ */
+export function approvalOf(
+	proposal: Proposal,
+	approved: Record<string, unknown> | string,
+	comment = ''
+): HumanAnswer {
+	const args =
+		proposal.kind === 'resolution'
+			? { resolution: typeof approved === 'string' ? approved.trim() : String(approved.resolution ?? '') }
+			: (approved as Record<string, unknown>);
+	const edited =
+		proposal.kind === 'resolution'
+			? args.resolution !== proposal.text.trim()
+			: !sameJson(args, proposal.args);
+	const what = proposal.kind === 'resolution' ? `: ${args.resolution}` : '';
+	const note = comment.trim() ? ` (${comment.trim()})` : '';
+	return {
+		text: `${edited ? 'Approved with edits' : 'Approved'}${what}${note}`,
+		decision: 'approve',
+		args,
+		edited
+	};
+}

@@ -3,6 +3,8 @@ import { decode } from './decode';
 import { encodeEnvelope } from './envelope';
 import { jsonBytes, seedReceiverAccepts, voltaQuery } from './fixtures';
 import { readAuditRecord, toJsonLines, type AuditRecord } from './audit';
+import { approvalOf, createAnswerEnvelope, proposalOf } from './questions';
+import { createEnvelope } from './envelope';
 import {
 	checkSteer,
 	controlStatus,
@@ -14,6 +16,8 @@ import {
 
 const ada = { id: 'ada-k3x9', name: 'Ada' };
 const at = new Date('2026-11-22T10:00:00.000Z');
+const seedQuestionEnvelope = (content: Record<string, unknown>) =>
+	createEnvelope({ from: 'coder', type: 'question', content, correlationId: 'coder-1.5', now: at });
 
 describe('steering orders', () => {
 	it('are envelopes the orchestrator’s receiver accepts, one per command, naming who asked', () => {
@@ -151,5 +155,57 @@ describe('audit records', () => {
 			reason: expect.stringContaining('at')
 		});
 		expect(readAuditRecord({ ...record, action: 'delete_everything' })).toMatchObject({ ok: false });
+	});
+});
+
+describe('proposals edited before approving', () => {
+	it('are read from a blocker’s suggested resolution or a question’s args, and approved as proposed or edited', () => {
+		expect(proposalOf('blocker', { blocker: 'b', suggested_resolution: 'Pin numpy to 1.26' })).toEqual({
+			kind: 'resolution',
+			text: 'Pin numpy to 1.26'
+		});
+		expect(proposalOf('question', { suggested_resolution: 'x' })).toBeNull();
+		const scale = proposalOf('question', { action: 'scale', args: { service: 'api', replicas: 3 } })!;
+		expect(scale).toEqual({ kind: 'args', action: 'scale', args: { service: 'api', replicas: 3 } });
+		expect(proposalOf('question', { args: [1, 2] })).toBeNull();
+
+		// The same object with its keys in another order is not an edit.
+		expect(approvalOf(scale, { replicas: 3, service: 'api' })).toEqual({
+			text: 'Approved',
+			decision: 'approve',
+			args: { replicas: 3, service: 'api' },
+			edited: false
+		});
+		expect(approvalOf(scale, { service: 'api', replicas: 2 }, 'budget')).toMatchObject({
+			text: 'Approved with edits (budget)',
+			edited: true,
+			args: { replicas: 2 }
+		});
+		const pin = proposalOf('blocker', { suggested_resolution: 'Pin numpy to 1.26' })!;
+		expect(approvalOf(pin, ' Pin numpy to 1.26 ')).toMatchObject({
+			edited: false,
+			args: { resolution: 'Pin numpy to 1.26' }
+		});
+		expect(approvalOf(pin, 'Pin numpy to 1.25')).toMatchObject({
+			text: 'Approved with edits: Pin numpy to 1.25',
+			edited: true
+		});
+	});
+
+	it('reach the asker in its answer: edited, with the arguments approved', () => {
+		const question = seedQuestionEnvelope({ question: 'Scale?', action: 'scale', args: { replicas: 3 } });
+		const answer = createAnswerEnvelope(
+			question,
+			approvalOf(proposalOf('question', question.content)!, { replicas: 2 }),
+			ada,
+			at
+		);
+		expect(seedReceiverAccepts(encodeEnvelope(answer))).toBe(true);
+		expect(answer.content).toMatchObject({
+			decision: 'approve',
+			edited: true,
+			args: { replicas: 2 },
+			answer: 'Approved with edits'
+		});
 	});
 });
