@@ -78,7 +78,7 @@ export type AskProgress =
 	| { type: 'resumed'; questionId: string }
 	| { type: 'claimed'; by: { id: string; name: string } }
 	| { type: 'released' }
-	/** Nobody answered in time: a console escalated it to everyone online (docs/protocol.md §9.5). */
+	/** Nobody answered in time: a console escalated it to everyone online (docs/protocol.md §9.6). */
 	| { type: 'escalated'; waitedSeconds: number }
 	/** Something arrived on the answer subject that is not the recorded answer: not taken, only reported. */
 	| { type: 'ignored'; reason: string };

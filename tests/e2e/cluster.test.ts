@@ -85,7 +85,7 @@ test('the node a page is on dies: the page fails over, and no question, claim or
 	// The claim made before is still there (the KV bucket has three copies).
 	await expect(card(page, first)).toContainText('You are on it.');
 	await card(page, first).getByRole('button', { name: 'yes' }).click();
-	await card(page, second).getByRole('button', { name: 'no' }).click();
+	await card(page, second).getByRole('button', { name: 'no', exact: true }).click();
 	await expect.poll(() => answers, { timeout: 15_000 }).toEqual({ [first]: ['yes'], [second]: ['no'] });
 
 	// A console opened now, on the surviving nodes, finds both answered: nothing to do twice.

@@ -40,7 +40,7 @@ test('an agent whose request() gave up after the seed’s 5 s: the card says so,
 
 	// Cards far down a busy inbox get their answer form when scrolled to, as a person would.
 	await card.scrollIntoViewIfNeeded();
-	await card.getByRole('button', { name: 'no' }).click();
+	await card.getByRole('button', { name: 'no', exact: true }).click();
 	await expect(card).toHaveCount(0);
 	const handled = await coder.next('handled');
 	expect(handled.message).toMatchObject({

@@ -105,7 +105,11 @@ test('a tab opened later sees who was on the bus before it, from the history the
 
 test('the demo crew starts as three agents in the page, and leaves when stopped', async ({ page }) => {
 	await joinAs(page, `Ada ${unique()}`);
-	await page.getByRole('button', { name: 'Start demo crew' }).click();
+	// From the keyboard: above the button, the roster grows as the server's history loads and moves
+	// it down the page, so a click aimed a moment earlier can land on something else.
+	await page.getByRole('button', { name: 'Start demo crew' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('button', { name: 'Stop demo crew' })).toBeVisible();
 	// Only the crew runs in a browser page: narrow the roster to them, as a person would.
 	await page.getByLabel('Kind').selectOption('browser');
 	const crewIds: string[] = [];

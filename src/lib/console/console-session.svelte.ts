@@ -13,6 +13,7 @@ import type { AgentIdentity } from '$lib/protocol';
 import { RosterState } from '$lib/roster/ui';
 import { CrewSteering } from '$lib/steering/ui';
 import { AuditTrail } from '$lib/audit/ui';
+import { AgentThreads } from '$lib/thread/ui';
 import { TrafficFeed } from '$lib/traffic/ui';
 
 export interface ConsoleSessionOptions {
@@ -29,6 +30,7 @@ export class ConsoleSession {
 	readonly crew: DemoCrewControl;
 	readonly steering: CrewSteering;
 	readonly trail: AuditTrail;
+	readonly threads: AgentThreads;
 
 	/** What a screen reader says about new items: politely for questions, at once for blockers. */
 	politeNews = $state('');
@@ -49,6 +51,7 @@ export class ConsoleSession {
 		this.composer = new Composer(bus);
 		this.crew = new DemoCrewControl(bus);
 		this.trail = new AuditTrail(bus);
+		this.threads = new AgentThreads(bus, this.feed);
 		this.steering = new CrewSteering(bus, this.trail);
 	}
 
@@ -68,8 +71,11 @@ export class ConsoleSession {
 		this.#stop();
 		this.feed.start();
 		this.roster.start();
+		this.threads.start();
 		this.#stops.push(
+			() => this.threads.stop(),
 			this.inbox.onReplayed(this.roster.foldStored),
+			this.inbox.onReplayed(this.threads.foldStored),
 			// Each new question, once, as it arrives: counted unless the person is looking, notified, and
 			// read out by screen readers.
 			this.inbox.onArrival((item) => {

@@ -365,7 +365,22 @@ export function viewInbox(
 					.includes(text)
 		)
 		.sort((a, b) => escalated(b) - escalated(a) || compareItems(a, b));
+	// The history is searched by the same words: the question, the agent, who answered, what, and the date.
+	const words = text.split(/\s+/u).filter(Boolean);
 	const answered = [...answers.entries()]
+		.filter(([, record]) => {
+			if (words.length === 0) return true;
+			const haystack = [
+				record.question.text,
+				record.question.from,
+				record.by.name,
+				record.answer.text,
+				record.at.slice(0, 10)
+			]
+				.join(' ')
+				.toLowerCase();
+			return words.every((word) => haystack.includes(word));
+		})
 		.map(([key, record]) => ({ key, item: items.get(key) ?? null, record }))
 		.sort((a, b) => b.record.at.localeCompare(a.record.at));
 	return {

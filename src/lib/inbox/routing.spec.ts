@@ -192,3 +192,26 @@ describe('snoozeEnd', () => {
 		expect(snoozeEnd('tomorrow', now)).toEqual(new Date(2026, 10, 23, 9, 0));
 	});
 });
+
+describe('the answered history', () => {
+	it('is searched by the question, the agent, who answered, and the date', () => {
+		const asked = question({}, 0);
+		const record = {
+			question_id: asked.id,
+			by: { id: 'grace', name: 'Grace' },
+			at: '2026-11-20T10:00:00.000Z',
+			answer: { text: 'use redis' },
+			question: { from: 'cacher', kind: 'question', text: 'Which database?', subject: asked.subject }
+		};
+		const answers = new Map([[asked.key, record]]);
+		const items = new Map([[asked.key, asked]]);
+		const found = (text: string) => viewInbox(items, new Map(), answers, { text }).answered.length;
+		expect([
+			found('grace redis'),
+			found('cacher'),
+			found('2026-11-20'),
+			found('2026-11-21'),
+			found('')
+		]).toEqual([1, 1, 1, 0, 1]);
+	});
+});

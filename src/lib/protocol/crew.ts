@@ -1,7 +1,7 @@
 /**
  * Routing questions between the people of a crew: the fields a question names its people by
  * (capability, team), hand-overs, snoozes and escalations as kept in the claims bucket, and the
- * notice an asker gets when its question is escalated. docs/protocol.md §9.4–9.5.
+ * notice an asker gets when its question is escalated. docs/protocol.md §9.4 and §9.6.
  */
 import { z } from 'zod';
 import { createEnvelope, type AgentMessage } from './envelope';

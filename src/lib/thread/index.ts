@@ -1,0 +1,2 @@
+/** An agent's conversation with people, as plain data. Any runtime. */
+export * from './thread';
