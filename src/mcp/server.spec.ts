@@ -46,10 +46,14 @@ describe('switchboard mcp', () => {
 		const question = `Use PostgreSQL or SQLite? ${Math.random().toString(36).slice(2, 7)}`;
 		const calling = client.callTool({
 			name: 'ask_human',
-			arguments: { question, options: ['PostgreSQL', 'SQLite'], urgency: 'high' }
+			arguments: { question, options: ['PostgreSQL', 'SQLite'], urgency: 'high', capability: ['databases'] }
 		});
 		const item = await human.waitFor(question, 15_000);
-		expect(item).toMatchObject({ options: ['PostgreSQL', 'SQLite'], urgency: 'high' });
+		expect(item).toMatchObject({
+			options: ['PostgreSQL', 'SQLite'],
+			urgency: 'high',
+			capabilities: ['databases']
+		});
 		expect(item.from).toMatch(/^claude-code/);
 		await human.inbox.answer(item, { text: 'PostgreSQL', choice: 'PostgreSQL' });
 		const result = await calling;

@@ -34,6 +34,12 @@ export function createMcpServer(agent: SwitchboardAgent): McpServer {
 					.optional()
 					.describe('A flat form: field name → {type, title, enum, required}.'),
 				urgency: z.enum(['low', 'medium', 'high']).optional(),
+				capability: z
+					.array(z.string())
+					.optional()
+					.describe(
+						'What the person answering must handle (deploy, databases): it reaches the people who do first.'
+					),
 				context: z.string().optional().describe('What the human needs to know to answer.'),
 				timeout_seconds: z.number().positive().optional().describe('Give up after this many seconds.')
 			},
@@ -44,12 +50,13 @@ export function createMcpServer(agent: SwitchboardAgent): McpServer {
 				answered_by: z.string()
 			}
 		},
-		async ({ question, options, fields, urgency, context, timeout_seconds }) => {
+		async ({ question, options, fields, urgency, capability, context, timeout_seconds }) => {
 			try {
 				const result = await agent.ask(question, {
 					options,
 					fields,
 					urgency,
+					capability,
 					context,
 					timeoutMs: timeout_seconds ? timeout_seconds * 1000 : undefined
 				});

@@ -129,17 +129,21 @@ test('a snoozed question leaves everyone’s list, the agent is told nothing, an
 	}
 });
 
-test('an unanswered critical question from a Python orchestrator agent is escalated: it moves up, and the agent hears it still waits', async ({
-	page
+test('an unanswered critical question from a Python orchestrator agent is escalated: it moves up for both people, both are told again, and the agent hears it still waits', async ({
+	page,
+	browser
 }) => {
 	test.setTimeout(90_000);
 	pythonWithNats();
 	const asker = `migrator-${unique()}`;
 	const python = await startPythonAgent(natsUrl, asker);
+	const grace = await (await browser.newContext()).newPage();
 	try {
 		python.do({ do: 'subscribe' });
 		await python.next('subscribed');
 		await joinAs(page, `Ada ${unique()}`);
+		// Grace keeps the default times: Ada's earlier setting escalates for both of them.
+		await joinAs(grace, `Grace ${unique()}`);
 		// Critical questions escalate after 15 s here (the person's own setting, kept in the browser).
 		await page.getByText('Escalate unanswered questions after…').click();
 		const times = page.getByRole('form', { name: 'When to escalate' });
@@ -168,7 +172,15 @@ test('an unanswered critical question from a Python orchestrator agent is escala
 			message_type: 'status_update',
 			content: { status: 'waiting_for_human', escalated: true }
 		});
+		await expect(card(grace, asker).getByText('escalated', { exact: true })).toBeVisible();
+		await expect(grace.locator('#news-urgent')).toContainText(
+			`Still unanswered, escalated: ${asker} asks: Run the schema migration now?`
+		);
+		// Once: the agent was told one time, whichever console escalated it.
+		await new Promise((resolve) => setTimeout(resolve, 2_000));
+		expect(python.handled('status_update')).toHaveLength(1);
 	} finally {
+		await grace.context().close();
 		await python.stop();
 	}
 });

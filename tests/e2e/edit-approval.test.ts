@@ -4,29 +4,18 @@
  * values are changed by the person, and the agent's answer says so and carries what was approved.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { pythonWithNats, startPythonAgent, type PythonAgent } from '../helpers/python-agent';
-import { findAgent, joinAs, natsUrl } from './env';
+import { pythonAgentPerTest } from './python-agent';
+import { findAgent, joinAs } from './env';
 
 const unique = () => Math.random().toString(36).slice(2, 7);
 const card = (page: Page, name: string) =>
 	page.getByRole('list', { name: 'Open questions' }).getByRole('article', { name });
 
-let coder: PythonAgent;
-let coderId: string;
-test.beforeAll(() => {
-	test.setTimeout(180_000);
-	pythonWithNats();
-});
-test.beforeEach(async () => {
-	coderId = `builder-${unique()}`;
-	coder = await startPythonAgent(natsUrl, coderId);
-	coder.do({ do: 'subscribe' });
-	await coder.next('subscribed');
-});
-test.afterEach(() => coder?.stop());
+const coder = pythonAgentPerTest('builder');
 
 test('a blocker’s suggested resolution, edited and approved: the agent is told it was edited, and what was approved', async ({
-	page
+	page,
+	browser
 }) => {
 	const me = `Ada ${unique()}`;
 	await joinAs(page, me);
@@ -41,7 +30,7 @@ test('a blocker’s suggested resolution, edited and approved: the agent is told
 			request_id: `pin-${unique()}`
 		}
 	});
-	const blocker = card(page, `${coderId} is blocked`);
+	const blocker = card(page, `${coder.id} is blocked`);
 	const proposal = blocker.getByRole('form', { name: 'Approve the proposal' });
 	const resolution = proposal.getByLabel('Proposed resolution (edit before approving)');
 	await expect(resolution).toHaveValue('Pin numpy to 1.26');
@@ -61,11 +50,24 @@ test('a blocker’s suggested resolution, edited and approved: the agent is told
 			blocker: 'numpy 2 breaks the build'
 		}
 	});
-	// In the audit trail, with what was proposed.
-	await (await findAgent(page, coderId)).click();
-	await expect(page.getByRole('list', { name: `What people did to ${coderId}` })).toContainText(
-		`${me} approved ${coderId}’s blocker with edits`
+	// In the audit trail, with what was proposed; and the same for a colleague in another browser.
+	await (await findAgent(page, coder.id)).click();
+	await expect(page.getByRole('list', { name: `What people did to ${coder.id}` })).toContainText(
+		`${me} approved ${coder.id}’s blocker with edits`
 	);
+	const grace = await (await browser.newContext()).newPage();
+	try {
+		await joinAs(grace, `Grace ${unique()}`);
+		await (await findAgent(grace, coder.id)).click();
+		const thread = grace.getByRole('list', { name: `Conversation with ${coder.id}` });
+		const answered = thread
+			.getByRole('listitem')
+			.filter({ hasText: 'Approved with edits: Pin numpy to 1.26.4 and open an issue (edited)' });
+		await expect(answered).toContainText(`${me} answered`);
+		await expect(thread).toContainText(`${me} approved ${coder.id}’s blocker with edits`);
+	} finally {
+		await grace.context().close();
+	}
 });
 
 test('an approval request’s arguments: invalid JSON is refused with nothing sent, edited ones are approved', async ({
@@ -77,7 +79,7 @@ test('an approval request’s arguments: invalid JSON is refused with nothing se
 		type: 'question',
 		content: { question: 'Scale the API?', action: 'scale', args: { service: 'api', replicas: 6 } }
 	});
-	const question = card(page, `${coderId} asks`);
+	const question = card(page, `${coder.id} asks`);
 	const proposal = question.getByRole('form', { name: 'Approve the proposal' });
 	const args = proposal.getByLabel('Proposed scale arguments, JSON (edit before approving)');
 	await expect(args).toHaveValue('{\n  "service": "api",\n  "replicas": 6\n}');
@@ -113,7 +115,7 @@ test('a form’s proposed values: the person changes one, and the answer says it
 			}
 		}
 	});
-	const question = card(page, `${coderId} asks`);
+	const question = card(page, `${coder.id} asks`);
 	const form = question.getByRole('form', { name: 'Answer form' });
 	await expect(form.getByLabel('region')).toHaveValue('eu-west-1');
 	await expect(form.getByLabel('percent')).toHaveValue('5');

@@ -4,25 +4,13 @@
  * answer reaching it exactly once, and everything its receiver accepts shown.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { pythonWithNats, startPythonAgent, type PythonAgent } from '../helpers/python-agent';
-import { joinAs, natsUrl } from './env';
+import { pythonAgentPerTest } from './python-agent';
+import { joinAs } from './env';
 
 const unique = () => Math.random().toString(36).slice(2, 7);
 const openQuestions = (page: Page) => page.getByRole('list', { name: 'Open questions' });
 
-let coder: PythonAgent;
-let coderId: string;
-test.beforeAll(() => {
-	test.setTimeout(180_000);
-	pythonWithNats();
-});
-test.beforeEach(async () => {
-	coderId = `coder-2.1-${unique()}`;
-	coder = await startPythonAgent(natsUrl, coderId);
-	coder.do({ do: 'subscribe' });
-	await coder.next('subscribed');
-});
-test.afterEach(() => coder?.stop());
+const coder = pythonAgentPerTest('coder-2.1');
 
 test('an agent whose request() gave up after the seed’s 5 s: the card says so, and the answer reaches it once, where it listens', async ({
 	page
@@ -32,11 +20,11 @@ test('an agent whose request() gave up after the seed’s 5 s: the card says so,
 	const me = (await page.getByRole('banner').locator('.mono').first().textContent())!;
 	const text = `Roll back release 7? ${unique()}`;
 	coder.do({ do: 'request', to: me, type: 'question', content: { question: text, options: ['yes', 'no'] } });
-	const card = openQuestions(page).getByRole('article', { name: `${coderId} asks` });
+	const card = openQuestions(page).getByRole('article', { name: `${coder.id} asks` });
 	await expect(card).toContainText('waiting for a reply for');
 	await coder.next('timeout', 1, 10_000);
-	await expect(card).toContainText(`${coderId} stopped waiting for the reply at`);
-	await expect(card).toContainText(`the answer will go to orchestrator.agent.${coderId}.answer`);
+	await expect(card).toContainText(`${coder.id} stopped waiting for the reply at`);
+	await expect(card).toContainText(`the answer will go to orchestrator.agent.${coder.id}.answer`);
 
 	// Cards far down a busy inbox get their answer form when scrolled to, as a person would.
 	await card.scrollIntoViewIfNeeded();
@@ -48,7 +36,7 @@ test('an agent whose request() gave up after the seed’s 5 s: the card says so,
 		content: { answer: 'no', question: text }
 	});
 	// Something later on its own subjects arrives; the answer did not come twice, nor as a reply.
-	coder.do({ do: 'send', to: coderId, type: 'status_update', content: { status: 'in_progress' } });
+	coder.do({ do: 'send', to: coder.id, type: 'status_update', content: { status: 'in_progress' } });
 	await expect.poll(() => coder.handled('status_update').length).toBe(1);
 	expect(coder.handled('answer')).toHaveLength(1);
 	expect(coder.events.filter((e) => e.event === 'reply')).toHaveLength(0);
@@ -68,10 +56,10 @@ test('a critical question and a blocker with no work stream are in the inbox, th
 	const order = await openQuestions(page).getByRole('article').allTextContents();
 	const at = (text: string) => order.findIndex((card) => card.includes(text));
 	expect(at(critical)).toBeLessThan(at(blocker));
-	await expect(openQuestions(page).getByRole('article', { name: `${coderId} asks` })).toContainText(
+	await expect(openQuestions(page).getByRole('article', { name: `${coder.id} asks` })).toContainText(
 		'Unusual, shown anyway'
 	);
-	await expect(openQuestions(page).getByRole('article', { name: `${coderId} is blocked` })).toContainText(
+	await expect(openQuestions(page).getByRole('article', { name: `${coder.id} is blocked` })).toContainText(
 		'work_stream'
 	);
 });

@@ -7,25 +7,12 @@
  */
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { pythonWithNats, startPythonAgent, type PythonAgent } from '../helpers/python-agent';
-import { findAgent, joinAs, natsUrl } from './env';
+import { pythonAgentPerTest } from './python-agent';
+import { findAgent, joinAs } from './env';
 
 const unique = () => Math.random().toString(36).slice(2, 7);
 
-let coder: PythonAgent;
-let coderId: string;
-test.beforeAll(() => {
-	test.setTimeout(180_000);
-	pythonWithNats();
-});
-test.beforeEach(async () => {
-	coderId = `coder-${unique()}`;
-	coder = await startPythonAgent(natsUrl, coderId);
-	coder.do({ do: 'subscribe' });
-	await coder.next('subscribed');
-	coder.do({ do: 'obey' });
-});
-test.afterEach(() => coder?.stop());
+const coder = pythonAgentPerTest('coder', { obey: true });
 
 test('Ada pauses an orchestrator agent and stops its task; it obeys, both rosters show it, Grace sees the activity after a reload and exports it', async ({
 	page,
@@ -41,8 +28,8 @@ test('Ada pauses an orchestrator agent and stops its task; it obeys, both roster
 			type: 'status_update',
 			content: { status: 'in_progress', work_stream_id: '2.1' }
 		});
-		const entry = await findAgent(page, coderId);
-		const graceEntry = await findAgent(grace, coderId);
+		const entry = await findAgent(page, coder.id);
+		const graceEntry = await findAgent(grace, coder.id);
 		await expect(entry).toContainText('work stream 2.1');
 
 		await entry.click();
@@ -50,20 +37,20 @@ test('Ada pauses an orchestrator agent and stops its task; it obeys, both roster
 		// Disruptive orders ask first; Escape takes the question back and nothing is sent.
 		await steer.getByRole('button', { name: 'Pause' }).click();
 		const confirm = steer.getByRole('alertdialog');
-		await expect(confirm).toContainText(`Pause ${coderId}? It stops taking work until someone resumes it.`);
-		await expect(confirm.getByRole('button', { name: `Pause ${coderId}` })).toBeFocused();
+		await expect(confirm).toContainText(`Pause ${coder.id}? It stops taking work until someone resumes it.`);
+		await expect(confirm.getByRole('button', { name: `Pause ${coder.id}` })).toBeFocused();
 		await page.keyboard.press('Escape');
 		await expect(confirm).toHaveCount(0);
 		expect(coder.handled('pause_agent')).toHaveLength(0);
 
 		await steer.getByRole('button', { name: 'Pause' }).click();
 		await confirm.getByLabel('Reason').fill('cost review');
-		await confirm.getByRole('button', { name: `Pause ${coderId}` }).click();
-		await expect(steer.getByRole('status')).toContainText(`paused ${coderId}: cost review`);
+		await confirm.getByRole('button', { name: `Pause ${coder.id}` }).click();
+		await expect(steer.getByRole('status')).toContainText(`paused ${coder.id}: cost review`);
 		const paused = await coder.next('obeyed');
 		expect(paused.message).toMatchObject({
 			message_type: 'pause_agent',
-			to_agent: coderId,
+			to_agent: coder.id,
 			content: { reason: 'cost review', requested_by: { name: 'Ada' } }
 		});
 		// The agent's own status, not the order, is what the rosters show.
@@ -81,30 +68,30 @@ test('Ada pauses an orchestrator agent and stops its task; it obeys, both roster
 		});
 		await expect(entry).toContainText('stop_command');
 
-		const activity = page.getByRole('list', { name: `What people did to ${coderId}` });
+		const activity = page.getByRole('list', { name: `What people did to ${coder.id}` });
 		await expect(activity.getByRole('listitem')).toHaveText([
-			new RegExp(`Ada stopped task 2\\.1 of ${coderId}`),
-			new RegExp(`Ada paused ${coderId}: cost review`)
+			new RegExp(`Ada stopped task 2\\.1 of ${coder.id}`),
+			new RegExp(`Ada paused ${coder.id}: cost review`)
 		]);
 
 		// Another person, another browser, after a reload: the same trail, from the server.
 		await grace.reload();
 		await joinAs(grace, 'Grace');
-		await (await findAgent(grace, coderId)).click();
-		const seen = grace.getByRole('list', { name: `What people did to ${coderId}` });
+		await (await findAgent(grace, coder.id)).click();
+		const seen = grace.getByRole('list', { name: `What people did to ${coder.id}` });
 		await expect(seen.getByRole('listitem')).toHaveText([/Ada stopped task 2\.1/u, /Ada paused/u]);
 		const downloading = grace.waitForEvent('download');
-		await grace.getByRole('button', { name: `Export ${coderId}’s activity (JSON Lines)` }).click();
+		await grace.getByRole('button', { name: `Export ${coder.id}’s activity (JSON Lines)` }).click();
 		const download = await downloading;
-		expect(download.suggestedFilename()).toBe(`switchboard-audit-${coderId}.jsonl`);
+		expect(download.suggestedFilename()).toBe(`switchboard-audit-${coder.id}.jsonl`);
 		const lines = fs
 			.readFileSync((await download.path())!, 'utf8')
 			.trim()
 			.split('\n')
 			.map((line) => JSON.parse(line));
 		expect(lines.map((r) => [r.action, r.by.name, r.agent, r.detail.command])).toEqual([
-			['steer', 'Ada', coderId, 'pause_agent'],
-			['steer', 'Ada', coderId, 'stop_task']
+			['steer', 'Ada', coder.id, 'pause_agent'],
+			['steer', 'Ada', coder.id, 'stop_task']
 		]);
 	} finally {
 		await grace.context().close();

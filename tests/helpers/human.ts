@@ -17,10 +17,15 @@ import { until } from './watching';
  * factory per process, so a test that restarts the server must not mix WebSocket and TCP clients in
  * one process: a TCP client would then try to reconnect over WebSocket.
  */
-export async function openHumanConsole(url: string | string[], name: string, connector?: Connector) {
+export async function openHumanConsole(
+	url: string | string[],
+	name: string,
+	connector?: Connector,
+	profile: { team?: string; capabilities?: string[] } = {}
+) {
 	const bus = new BusConnection(connector);
 	const participant = new Participant(bus);
-	if (!(await participant.join({ servers: Array.isArray(url) ? url : [url], name }))) {
+	if (!(await participant.join({ servers: Array.isArray(url) ? url : [url], name, ...profile }))) {
 		throw new Error(`The console could not join: ${JSON.stringify(bus.status)}`);
 	}
 	const feed = new TrafficFeed(bus, { schedule: (flush) => setTimeout(flush, 0) });

@@ -6,52 +6,35 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { record, until } from '../../../tests/helpers/watching';
-import { BusConnection } from '$lib/connection/ui';
-import { TrafficFeed } from '$lib/traffic/ui';
+import { openHumanConsole, type HumanConsole } from '../../../tests/helpers/human';
 import { replayAudit } from '$lib/audit';
 import { seedQuestion, seedReceiverAccepts } from '$lib/protocol/fixtures';
-import type { AgentIdentity, AuditRecord } from '$lib/protocol';
+import type { AuditRecord } from '$lib/protocol';
 import type { InboxItem } from './inbox';
-import { InboxState, type Renotice } from './inbox.svelte';
+import type { InboxState, Renotice } from './inbox.svelte';
 
 const wsUrl = inject('wsUrl');
 const natsUrl = inject('natsUrl');
 let agent: NatsConnection;
-const opened: Array<{ bus: BusConnection; feed: TrafficFeed; inbox: InboxState }> = [];
+const opened: HumanConsole[] = [];
 
 beforeAll(async () => {
 	agent = await connect({ servers: natsUrl });
 });
 afterAll(() => agent.close());
 afterEach(async () => {
-	for (const c of opened.splice(0)) {
-		c.inbox.stop();
-		c.feed.stop();
-		await c.bus.leave();
-	}
+	for (const human of opened.splice(0)) await human.close();
 });
 
 const unique = () => Math.random().toString(36).slice(2, 8);
-const person = (name: string, capabilities: string[] = []): AgentIdentity => ({
-	id: `${name.toLowerCase()}-${unique()}`,
-	name,
-	kind: 'human',
-	capabilities
-});
 
-async function openConsole(me: AgentIdentity) {
-	const bus = new BusConnection();
-	await bus.join({ servers: [wsUrl], name: me.name });
-	const feed = new TrafficFeed(bus, { schedule: (flush) => setTimeout(flush, 0) });
-	const inbox = new InboxState(bus, feed);
-	feed.start();
-	inbox.start(me);
-	opened.push({ bus, feed, inbox });
-	await until(() => inbox.status.state === 'ready', 'the inbox to open');
-	await bus.flush();
+/** A person's console (the page's own classes), who can help with `capabilities`, and what it re-notified. */
+async function openConsole(name: string, capabilities: string[] = []) {
+	const human = await openHumanConsole(wsUrl, name, undefined, { capabilities });
+	opened.push(human);
 	const renotices: Array<[string, Renotice['kind']]> = [];
-	inbox.onRenotice((item, why) => renotices.push([item.text, why.kind]));
-	return { inbox, renotices, me };
+	human.inbox.onRenotice((item, why) => renotices.push([item.text, why.kind]));
+	return { inbox: human.inbox, renotices, me: human.identity };
 }
 
 function ask(text: string, content: Record<string, unknown> = {}, from = 'coder-1') {
@@ -79,8 +62,8 @@ async function audited(key: string): Promise<AuditRecord[]> {
 
 describe('routing between people', () => {
 	it('hands a question to a colleague: it is for them, they are notified, both see who handed it', async () => {
-		const ada = await openConsole(person('Ada'));
-		const grace = await openConsole(person('Grace', ['deploy']));
+		const ada = await openConsole('Ada');
+		const grace = await openConsole('Grace', ['deploy']);
 		const text = `Deploy build 412? ${unique()}`;
 		ask(text, { capability: 'Deploy' });
 		await until(() => !!find(ada.inbox, text) && !!find(grace.inbox, text), 'both consoles to see it');
@@ -89,10 +72,10 @@ describe('routing between people', () => {
 		expect(ada.inbox.isForMe(find(ada.inbox, text)!)).toBe(false);
 
 		const item = find(ada.inbox, text)!;
-		expect(await ada.inbox.handOver(item, { id: ada.me.id, name: 'Ada' })).toBe(false);
-		expect(await ada.inbox.handOver(item, { id: grace.me.id, name: 'Grace' }, 'you know the deploy')).toBe(
-			true
-		);
+		expect(await ada.inbox.handOver(item, { id: ada.me.id, name: ada.me.name })).toBe(false);
+		expect(
+			await ada.inbox.handOver(item, { id: grace.me.id, name: grace.me.name }, 'you know the deploy')
+		).toBe(true);
 		await until(() => grace.inbox.handovers.get(item.key)?.by.name === 'Ada', 'Grace to see the hand-over');
 		expect(grace.inbox.handovers.get(item.key)).toMatchObject({
 			to: { name: 'Grace' },
@@ -112,8 +95,8 @@ describe('routing between people', () => {
 	});
 
 	it('snoozes a question for everyone and tells the agent nothing; it comes back at its time, or when woken', async () => {
-		const ada = await openConsole(person('Ada'));
-		const grace = await openConsole(person('Grace'));
+		const ada = await openConsole('Ada');
+		const grace = await openConsole('Grace');
 		const asker = `asker-${unique()}`;
 		const heard = record(agent, `orchestrator.agent.${asker}.>`);
 		const text = `Rotate the keys? ${unique()}`;
@@ -141,11 +124,7 @@ describe('routing between people', () => {
 	it('escalates once however many consoles race: the asker hears it once, every console re-notifies', async () => {
 		const asker = `waiting-${unique()}`;
 		const notices = record(agent, `orchestrator.agent.${asker}.status_update`);
-		const consoles = [
-			await openConsole(person('Ada')),
-			await openConsole(person('Grace')),
-			await openConsole(person('Alan'))
-		];
+		const consoles = [await openConsole('Ada'), await openConsole('Grace'), await openConsole('Alan')];
 		const text = `Approve the migration? ${unique()}`;
 		ask(text, { urgency: 'critical' }, asker);
 		await until(() => consoles.every((c) => !!find(c.inbox, text)), 'every console to see it');
@@ -177,7 +156,7 @@ describe('routing between people', () => {
 	});
 
 	it('does not escalate what is answered or what someone is on', async () => {
-		const ada = await openConsole(person('Ada'));
+		const ada = await openConsole('Ada');
 		const asker = `calm-${unique()}`;
 		const notices = record(agent, `orchestrator.agent.${asker}.status_update`);
 		const answered = `Answered in time ${unique()}`;
