@@ -55,6 +55,8 @@ test('Ada hands a question to Grace, who handles deploys; Grace is told, answers
 		await expect(card(page, from)).toBeVisible();
 		await expect(card(page, from).getByText('for you', { exact: true })).toHaveCount(0);
 
+		// Newest last in a shared, busy inbox: scrolled to, as a person would (far off cards have no form).
+		await card(page, from).scrollIntoViewIfNeeded();
 		await card(page, from).getByRole('button', { name: 'Hand over…' }).click();
 		const handing = card(page, from).getByRole('form', { name: 'Hand this question to a colleague' });
 		await handing.getByLabel('To').selectOption({ label: graceName });
@@ -66,6 +68,7 @@ test('Ada hands a question to Grace, who handles deploys; Grace is told, answers
 		// A screen reader hears it at once.
 		await expect(grace.locator('#news-polite')).toContainText(`${ada} handed you ${from}’s question`);
 
+		await card(grace, from).scrollIntoViewIfNeeded();
 		await card(grace, from).getByRole('button', { name: 'yes' }).click();
 		await expect(card(page, from)).toHaveCount(0);
 		await expect(card(grace, from)).toHaveCount(0);
@@ -107,6 +110,7 @@ test('a snoozed question leaves everyone’s list, the agent is told nothing, an
 			}
 		});
 		ask(from, { question: 'Rotate the signing keys tonight?' });
+		await card(page, from).scrollIntoViewIfNeeded();
 		await card(page, from).getByRole('button', { name: 'Snooze…' }).click();
 		const snoozing = card(page, from).getByRole('form', { name: 'Snooze this question' });
 		await snoozing.getByLabel('Back in').selectOption({ label: '4 hours' });

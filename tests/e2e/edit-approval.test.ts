@@ -31,6 +31,8 @@ test('a blocker’s suggested resolution, edited and approved: the agent is told
 		}
 	});
 	const blocker = card(page, `${coder.id} is blocked`);
+	// A shared, busy inbox: scrolled to, as a person would (far off cards have no form).
+	await blocker.scrollIntoViewIfNeeded();
 	const proposal = blocker.getByRole('form', { name: 'Approve the proposal' });
 	const resolution = proposal.getByLabel('Proposed resolution (edit before approving)');
 	await expect(resolution).toHaveValue('Pin numpy to 1.26');
@@ -80,6 +82,7 @@ test('an approval request’s arguments: invalid JSON is refused with nothing se
 		content: { question: 'Scale the API?', action: 'scale', args: { service: 'api', replicas: 6 } }
 	});
 	const question = card(page, `${coder.id} asks`);
+	await question.scrollIntoViewIfNeeded();
 	const proposal = question.getByRole('form', { name: 'Approve the proposal' });
 	const args = proposal.getByLabel('Proposed scale arguments, JSON (edit before approving)');
 	await expect(args).toHaveValue('{\n  "service": "api",\n  "replicas": 6\n}');
@@ -116,6 +119,7 @@ test('a form’s proposed values: the person changes one, and the answer says it
 		}
 	});
 	const question = card(page, `${coder.id} asks`);
+	await question.scrollIntoViewIfNeeded();
 	const form = question.getByRole('form', { name: 'Answer form' });
 	await expect(form.getByLabel('region')).toHaveValue('eu-west-1');
 	await expect(form.getByLabel('percent')).toHaveValue('5');

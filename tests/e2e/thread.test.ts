@@ -37,6 +37,8 @@ test('an agent’s thread: its question, who answered, a follow-up and its reply
 		const question = page
 			.getByRole('list', { name: 'Open questions' })
 			.getByRole('article', { name: `${coder.id} asks` });
+		// Newest last in a shared, busy inbox: scrolled to, as a person would (far off cards have no form).
+		await question.scrollIntoViewIfNeeded();
 		await question.getByRole('button', { name: 'redis' }).click();
 		await expect(question).toHaveCount(0);
 

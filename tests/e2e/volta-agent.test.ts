@@ -7,7 +7,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test, type Page } from '@playwright/test';
 import { VoltaAgent, VoltaRegistry } from '../agents/volta-agent';
-import { joinAs, natsUrl, openComposer } from './env';
+import { findAgent, joinAs, natsUrl, openComposer } from './env';
 
 const unique = () => Math.random().toString(36).slice(2, 7);
 let nc: NatsConnection;
@@ -102,4 +102,46 @@ test('a person starts a conversation in Volta’s format, and answers the agent�
 		}
 	);
 	expect(info.json()).toMatchObject({ id: me, status: 'online', lastSeen: expect.stringMatching(/Z$/) });
+});
+
+test('a person steers a Volta agent with its own command messages, writes to it from its thread, and is told Volta has no ping', async ({
+	page
+}) => {
+	const me = await join(page);
+	await (await findAgent(page, volta.id)).click();
+	const steer = page.getByRole('region', { name: 'Steer' });
+	await steer.getByRole('button', { name: 'Stop task…' }).click();
+	const confirm = steer.getByRole('alertdialog');
+	await confirm.getByLabel('Task (work stream id)').fill('4.2');
+	await confirm.getByLabel('Reason').fill('wrong branch');
+	await confirm.getByRole('button', { name: 'Stop task' }).click();
+	await expect(steer.getByRole('status')).toContainText(
+		`stopped task 4.2 of Claude Code Agent (${volta.id}): wrong branch`
+	);
+	await expect.poll(() => volta.received.length).toBe(1);
+	expect(volta.received[0]).toMatchObject({
+		from: me,
+		to: volta.id,
+		type: 'command',
+		message: 'stop',
+		metadata: {
+			command: 'stop_task',
+			args: { work_stream_id: '4.2', reason: 'wrong branch', mode: 'graceful' }
+		}
+	});
+
+	const write = page.getByRole('form', { name: 'Write to Claude Code Agent' });
+	await write.getByLabel('Message to Claude Code Agent').fill('Rebase on main first, please.');
+	await write.getByRole('button', { name: 'Send' }).click();
+	await expect.poll(() => volta.received.length).toBe(2);
+	expect(volta.received[1]).toMatchObject({ type: 'query', message: 'Rebase on main first, please.' });
+	// The agent's acknowledgement and answer come back into the same thread.
+	await expect(page.getByRole('list', { name: 'Conversation with Claude Code Agent' })).toContainText(
+		'Claude Code Agent answered You'
+	);
+
+	await steer.getByRole('button', { name: 'Ping' }).click();
+	await expect(steer.getByRole('alert')).toHaveText(
+		'Claude Code Agent speaks only Volta Shell’s protocol, which has no ping. Its heartbeats say it is there.'
+	);
 });

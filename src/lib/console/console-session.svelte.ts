@@ -8,7 +8,8 @@ import { Composer } from '$lib/compose/ui';
 import { DemoCrewControl } from '$lib/demo/ui';
 import type { InboxItem } from '$lib/inbox';
 import { Attention, InboxState } from '$lib/inbox/ui';
-import type { Participant } from '$lib/presence/ui';
+import { createWorkerTicker, type Participant } from '$lib/presence/ui';
+import type { Ticker } from '$lib/presence';
 import type { AgentIdentity } from '$lib/protocol';
 import { RosterState } from '$lib/roster/ui';
 import { CrewSteering } from '$lib/steering/ui';
@@ -40,6 +41,8 @@ export class ConsoleSession {
 	#bus: BusConnection;
 	#looking: () => boolean;
 	#stops: Array<() => void> = [];
+	/** One worker clock for the session's lifetime, made on the first join. */
+	#ticker: Ticker | null = null;
 
 	constructor(bus: BusConnection, participant: Participant, options: ConsoleSessionOptions) {
 		this.#bus = bus;
@@ -84,10 +87,10 @@ export class ConsoleSession {
 			})
 		);
 		this.inbox.start(me);
-		// Once a second: snoozed questions come back, and what waited too long is escalated.
-		const clock = setInterval(() => this.inbox.tick(Date.now()), 1_000);
+		// Once a second, on a worker's clock (a background tab's own timers slow to once a minute):
+		// snoozed questions come back, and what waited too long is escalated.
 		this.#stops.push(
-			() => clearInterval(clock),
+			(this.#ticker ??= createWorkerTicker()).every(1_000, () => this.inbox.tick(Date.now())),
 			this.inbox.onRenotice((item, why) => {
 				this.attention.renotify(item, why.kind, this.#looking());
 				const said =

@@ -18,9 +18,7 @@ import {
 	watchAnswers,
 	watchClaims,
 	watchRouting,
-	type InboxStore,
-	type RoutingKind,
-	type RoutingRecords
+	type InboxStore
 } from './inbox-store';
 import { loadEscalationTimes, saveEscalationTimes } from './escalation-settings';
 import { appendAudit } from '$lib/audit';
@@ -79,6 +77,12 @@ const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
  * goes to its durable answer subject instead.
  */
 const REPLY_MARGIN_MS = 1_000;
+
+/** A routing record that arrived, changed, or was removed (null). */
+type RoutingChange =
+	| { kind: 'handover'; record: HandoverRecord | null }
+	| { kind: 'snooze'; record: SnoozeRecord | null }
+	| { kind: 'escalated'; record: EscalationRecord | null };
 
 /** Why an item asks for a person's attention again after it first arrived. */
 export type Renotice =
@@ -440,7 +444,7 @@ export class InboxState {
 			waited_seconds: Math.round(waited)
 		};
 		if (!(await markEscalated(store, item.key, record).catch(() => false))) return;
-		this.#routed('escalated', item.key, record);
+		this.#routed(item.key, { kind: 'escalated', record });
 		// The asker hears that it still waits, in its own format; the question itself is untouched.
 		if (item.origin.dialect === 'seed') {
 			const { envelope } = item.origin;
@@ -469,27 +473,46 @@ export class InboxState {
 	}
 
 	/** A routing record arrived (or changed): kept, and news for this person when it is new. */
-	#routed<K extends RoutingKind>(kind: K, key: string, record: RoutingRecords[K] | null) {
-		const maps = { handover: 'handovers', snooze: 'snoozes', escalated: 'escalations' } as const;
-		const field = maps[kind];
-		const current = this[field] as ReadonlyMap<string, RoutingRecords[K]>;
-		const known = current.get(key);
-		if (record && known && JSON.stringify(known) === JSON.stringify(record)) return;
-		(this[field] as ReadonlyMap<string, RoutingRecords[K]>) = record
-			? withEntry(current, key, record)
-			: withoutEntry(current, key);
+	#routed(key: string, change: RoutingChange) {
+		const replaced = <R>(map: ReadonlyMap<string, R>, record: R | null) => {
+			const known = map.get(key);
+			if (record && known && JSON.stringify(known) === JSON.stringify(record)) return null;
+			return record ? withEntry(map, key, record) : withoutEntry(map, key);
+		};
+		switch (change.kind) {
+			case 'handover': {
+				const next = replaced(this.handovers, change.record);
+				if (!next) return;
+				this.handovers = next;
+				break;
+			}
+			case 'snooze': {
+				const next = replaced(this.snoozes, change.record);
+				if (!next) return;
+				this.snoozes = next;
+				break;
+			}
+			case 'escalated': {
+				const next = replaced(this.escalations, change.record);
+				if (!next) return;
+				this.escalations = next;
+				break;
+			}
+		}
 		const item = this.items.get(key);
+		const { record } = change;
+		// Records older than this console are not news: they were dealt with before it joined.
 		if (!record || !item || this.answers.has(key) || Date.parse(record.at) < this.#startedAt - 5_000) return;
-		if (
-			kind === 'handover' &&
-			(record as HandoverRecord).to.id === this.#me?.id &&
-			(record as HandoverRecord).by.id !== this.#me?.id
-		)
-			for (const listener of this.#renotices)
-				listener(item, { kind: 'handed', record: record as HandoverRecord });
-		if (kind === 'escalated')
-			for (const listener of this.#renotices)
-				listener(item, { kind: 'escalated', record: record as EscalationRecord });
+		const me = this.#me?.id;
+		if (change.kind === 'handover') {
+			const handed = change.record;
+			if (handed && handed.to.id === me && handed.by.id !== me)
+				for (const listener of this.#renotices) listener(item, { kind: 'handed', record: handed });
+		} else if (change.kind === 'escalated') {
+			const escalated = change.record;
+			if (escalated)
+				for (const listener of this.#renotices) listener(item, { kind: 'escalated', record: escalated });
+		}
 	}
 
 	#audit(
@@ -579,8 +602,15 @@ export class InboxState {
 					if (!this.answers.has(key)) this.answers = withEntry(this.answers, key, record);
 				})
 			);
-			for (const kind of ['handover', 'snooze', 'escalated'] as const)
-				this.#stops.push(await watchRouting(store, kind, (key, record) => this.#routed(kind, key, record)));
+			this.#stops.push(
+				await watchRouting(store, 'handover', (key, record) =>
+					this.#routed(key, { kind: 'handover', record })
+				),
+				await watchRouting(store, 'snooze', (key, record) => this.#routed(key, { kind: 'snooze', record })),
+				await watchRouting(store, 'escalated', (key, record) =>
+					this.#routed(key, { kind: 'escalated', record })
+				)
+			);
 			void this.#replay(me);
 			return store;
 		} catch (error) {
