@@ -132,7 +132,7 @@ export async function pingAgent(
 ): Promise<{ roundTripMs: number; record: AuditRecord }> {
 	if (target.dialect !== 'seed') {
 		throw new SteerError(
-			`${target.name} speaks only Volta Shell's protocol, which has no ping. Its heartbeats say it is there.`
+			`${target.name} speaks only Volta Shell’s protocol, which has no ping. Its heartbeats say it is there.`
 		);
 	}
 	const clock = options.now ?? (() => performance.now());
