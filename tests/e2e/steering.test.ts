@@ -41,6 +41,7 @@ test('Ada pauses an orchestrator agent and stops its task; it obeys, both roster
 		await expect(confirm.getByRole('button', { name: `Pause ${coder.id}` })).toBeFocused();
 		await page.keyboard.press('Escape');
 		await expect(confirm).toHaveCount(0);
+		await expect(steer.getByRole('button', { name: 'Pause' })).toBeFocused();
 		expect(coder.handled('pause_agent')).toHaveLength(0);
 
 		await steer.getByRole('button', { name: 'Pause' }).click();

@@ -6,6 +6,7 @@ import type { BusConnection } from '$lib/connection/ui';
 import { describeError } from '$lib/connection';
 import { AUDIT_SUBJECTS, toJsonLines, type AuditRecord } from '$lib/protocol';
 import { appendAudit, decodeAuditEntry, openAudit, replayAudit, type InvalidAuditEntry } from './audit-store';
+import { isFinalFault } from '$lib/storage';
 
 export class AuditTrail {
 	/** Every record kept, oldest first: what this console and all the others did. */
@@ -35,8 +36,16 @@ export class AuditTrail {
 				else this.invalid = [...this.invalid, read.entry];
 			})
 		);
+		void this.#replay(generation);
+	}
+
+	/**
+	 * Reads what is kept. A cluster that just lost a node answers JetStream only once it has elected
+	 * new leaders: a timeout is tried again, with a pause; what will not mend is said in words.
+	 */
+	async #replay(generation: number) {
 		const nc = this.#bus.nats;
-		void (async () => {
+		for (let attempt = 1; generation === this.#generation; attempt++) {
 			try {
 				await openAudit(nc);
 				await replayAudit(nc, (records, invalid) => {
@@ -44,11 +53,16 @@ export class AuditTrail {
 					this.add(records);
 					if (invalid.length) this.invalid = [...this.invalid, ...invalid];
 				});
+				if (generation === this.#generation) this.problem = null;
+				return;
 			} catch (error) {
-				if (generation === this.#generation)
-					this.problem = `The audit trail cannot be read: ${describeError(error)}. What it must record is refused until it can be kept.`;
+				if (generation !== this.#generation) return;
+				const final = isFinalFault(error) || attempt >= 30;
+				this.problem = `The audit trail cannot be read${final ? '' : ' yet'}: ${describeError(error)}. ${final ? 'What it must record is refused until it can be kept.' : 'Trying again…'}`;
+				if (final) return;
+				await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1_000));
 			}
-		})();
+		}
 	}
 
 	stop(): void {

@@ -614,21 +614,41 @@ export class InboxState {
 					if (!this.answers.has(key)) this.answers = withEntry(this.answers, key, record);
 				})
 			);
-			this.#stops.push(
-				await watchRouting(store, 'handover', (key, record) =>
-					this.#routed(key, { kind: 'handover', record })
-				),
-				await watchRouting(store, 'snooze', (key, record) => this.#routed(key, { kind: 'snooze', record })),
-				await watchRouting(store, 'escalated', (key, record) =>
-					this.#routed(key, { kind: 'escalated', record })
-				)
-			);
+			// Hand-overs, snoozes and escalations are watched apart, and tried again by themselves: a
+			// cluster electing leaders after a node's loss must not keep the inbox itself from opening.
+			void this.#watchRouting(store, this.#starts);
 			void this.#replay(me);
 			return store;
 		} catch (error) {
 			if (!last && !(await isFinalFault(error))) return RETRY;
 			this.#unavailable(error);
 			return null;
+		}
+	}
+
+	/** Watches the routing records, trying again (with a pause) until it can or this start is over. */
+	async #watchRouting(store: InboxStore, started: number) {
+		for (let attempt = 1; this.#starts === started; attempt++) {
+			const watchers: Array<() => void> = [];
+			try {
+				watchers.push(
+					await watchRouting(store, 'handover', (key, record) =>
+						this.#routed(key, { kind: 'handover', record })
+					),
+					await watchRouting(store, 'snooze', (key, record) => this.#routed(key, { kind: 'snooze', record })),
+					await watchRouting(store, 'escalated', (key, record) =>
+						this.#routed(key, { kind: 'escalated', record })
+					)
+				);
+			} catch (error) {
+				for (const stop of watchers) stop();
+				if (await isFinalFault(error)) return;
+				await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1_000));
+				continue;
+			}
+			if (this.#starts === started) this.#stops.push(...watchers);
+			else for (const stop of watchers) stop();
+			return;
 		}
 	}
 
