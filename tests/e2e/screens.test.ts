@@ -154,3 +154,44 @@ for (const [size, viewport] of Object.entries({ desktop: DESKTOP, phone: PHONE }
 				.analyze();
 			expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
 		});
+
+test('on a phone, by keyboard only: an agent’s panel opens, its stop-task question is answered and taken back, nothing is wider than the screen, no WCAG violation', async ({
+	page
+}) => {
+	await page.setViewportSize(PHONE);
+	await join(page);
+	own.agent.publish(
+		'orchestrator.broadcast.status_update',
+		jsonBytes(
+			seedStatusUpdate({
+				from_agent: 'coder-phone',
+				content: { status: 'in_progress', work_stream_id: '7.1' },
+				timestamp: new Date().toISOString().replace('Z', '')
+			})
+		)
+	);
+	const entry = page
+		.getByRole('list', { name: 'Agents on the bus' })
+		.getByRole('button', { name: /coder-phone/u });
+	await expect(entry).toContainText('work stream 7.1');
+	raise('coder-phone', 'question', 'Which branch?');
+	await entry.focus();
+	await page.keyboard.press('Enter');
+	const steer = page.getByRole('region', { name: 'Steer' });
+	await steer.getByRole('button', { name: 'Stop task…' }).focus();
+	await page.keyboard.press('Enter');
+	const task = steer.getByRole('alertdialog').getByLabel('Task (work stream id)');
+	await expect(task).toBeFocused();
+	await expect(task).toHaveValue('7.1');
+	await expect(page.getByRole('list', { name: 'Conversation with coder-phone' })).toContainText(
+		'Which branch?'
+	);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+	const results = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+		.analyze();
+	expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+	await page.keyboard.press('Escape');
+	await expect(steer.getByRole('alertdialog')).toHaveCount(0);
+	await expect(steer.getByRole('button', { name: 'Stop task…' })).toBeFocused();
+});

@@ -6,10 +6,9 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startTestServer } from '../../../tests/helpers/nats-server';
+import { auditKept } from '../../../tests/helpers/audit';
 import { AUDIT_STREAM } from '../storage';
 import { steerAgent } from '../steering';
-import type { AuditRecord } from '../protocol';
-import { replayAudit, type InvalidAuditEntry } from './audit-store';
 
 const natsUrl = inject('natsUrl');
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -23,16 +22,7 @@ async function person(): Promise<NatsConnection> {
 	return nc;
 }
 
-async function kept(): Promise<{ records: AuditRecord[]; invalid: InvalidAuditEntry[] }> {
-	const nc = await person();
-	const records: AuditRecord[] = [];
-	const invalid: InvalidAuditEntry[] = [];
-	await replayAudit(nc, (r, i) => {
-		records.push(...r);
-		invalid.push(...i);
-	});
-	return { records, invalid };
-}
+const kept = async () => auditKept(await person());
 
 const ada = { id: 'ada-k3x9', name: 'Ada' };
 

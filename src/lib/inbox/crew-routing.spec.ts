@@ -7,9 +7,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { record, until } from '../../../tests/helpers/watching';
 import { openHumanConsole, type HumanConsole } from '../../../tests/helpers/human';
-import { replayAudit } from '$lib/audit';
+import { auditKept } from '../../../tests/helpers/audit';
 import { seedQuestion, seedReceiverAccepts } from '$lib/protocol/fixtures';
-import type { AuditRecord } from '$lib/protocol';
 import type { InboxItem } from './inbox';
 import type { InboxState, Renotice } from './inbox.svelte';
 
@@ -54,11 +53,7 @@ function ask(text: string, content: Record<string, unknown> = {}, from = 'coder-
 const find = (inbox: InboxState, text: string): InboxItem | undefined =>
 	[...inbox.items.values()].find((i) => i.text === text);
 
-async function audited(key: string): Promise<AuditRecord[]> {
-	const records: AuditRecord[] = [];
-	await replayAudit(agent, (batch) => records.push(...batch.filter((r) => r.question === key)));
-	return records;
-}
+const audited = async (key: string) => (await auditKept(agent)).records.filter((r) => r.question === key);
 
 describe('routing between people', () => {
 	it('hands a question to a colleague: it is for them, they are notified, both see who handed it', async () => {

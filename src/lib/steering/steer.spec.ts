@@ -7,9 +7,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { connectAgent, type ControlMessage, type SwitchboardAgent } from '../../sdk';
 import { record, until } from '../../../tests/helpers/watching';
-import { replayAudit, type InvalidAuditEntry } from '../audit';
+import { auditKept } from '../../../tests/helpers/audit';
 import { pingAgent, steerAgent, SteerError } from './steer';
-import type { AuditRecord } from '../protocol';
 
 const natsUrl = inject('natsUrl');
 const unique = () => Math.random().toString(36).slice(2, 8);
@@ -30,16 +29,7 @@ async function agent(name: string): Promise<SwitchboardAgent> {
 	return a;
 }
 
-async function kept(): Promise<{ records: AuditRecord[]; invalid: InvalidAuditEntry[] }> {
-	const nc = await person();
-	const records: AuditRecord[] = [];
-	const invalid: InvalidAuditEntry[] = [];
-	await replayAudit(nc, (r, i) => {
-		records.push(...r);
-		invalid.push(...i);
-	});
-	return { records, invalid };
-}
+const kept = async () => auditKept(await person());
 
 const ada = { id: 'ada-k3x9', name: 'Ada' };
 

@@ -16,7 +16,7 @@ import {
 	type AgentIdentity
 } from '$lib/protocol';
 import type { TrafficFeed } from '$lib/traffic/ui';
-import { partiesOf, threadEntryOf, withEntries, type ThreadEntry } from './thread';
+import { isConversationSubject, partiesOf, threadEntryOf, withEntries, type ThreadEntry } from './thread';
 
 export type WriteOutcome = { tone: 'ok' | 'error'; text: string };
 
@@ -42,6 +42,8 @@ export class AgentThreads {
 	start(): void {
 		this.stop();
 		this.#stop = this.#feed.listen((entry) => {
+			// Most traffic is presence and work: passed over by its subject alone.
+			if (!isConversationSubject(entry.subject)) return;
 			const added = threadEntryOf(entry.decoded, entry.subject, entry.receivedAt);
 			if (added) this.#add([added]);
 		});
