@@ -64,7 +64,8 @@ export function tryWebSocket(page: import('@playwright/test').Page, url: string)
  */
 export async function findAgent(page: import('@playwright/test').Page, search: string) {
 	await page.getByRole('search', { name: 'Filter agents' }).getByRole('searchbox').fill(search);
-	return page
-		.getByRole('list', { name: 'Agents on the bus' })
-		.getByRole('button', { name: new RegExp(search.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&'), 'u') });
+	return page.getByRole('list', { name: 'Agents on the bus' }).getByRole('button', {
+		// The whole id: coder-1 must not also find coder-1-b.
+		name: new RegExp(`(?<![\\w-])${search.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?![\\w-])`, 'u')
+	});
 }

@@ -164,7 +164,7 @@ test('on a phone, by keyboard only: an agent’s panel opens, its stop-task ques
 		'orchestrator.broadcast.status_update',
 		jsonBytes(
 			seedStatusUpdate({
-				from_agent: 'coder-phone',
+				from_agent: 'steered-phone',
 				content: { status: 'in_progress', work_stream_id: '7.1' },
 				timestamp: new Date().toISOString().replace('Z', '')
 			})
@@ -172,9 +172,9 @@ test('on a phone, by keyboard only: an agent’s panel opens, its stop-task ques
 	);
 	const entry = page
 		.getByRole('list', { name: 'Agents on the bus' })
-		.getByRole('button', { name: /coder-phone/u });
+		.getByRole('button', { name: /^steered-phone(?![\w-])/u });
 	await expect(entry).toContainText('work stream 7.1');
-	raise('coder-phone', 'question', 'Which branch?');
+	raise('steered-phone', 'question', 'Which branch?');
 	await entry.focus();
 	await page.keyboard.press('Enter');
 	const steer = page.getByRole('region', { name: 'Steer' });
@@ -183,7 +183,7 @@ test('on a phone, by keyboard only: an agent’s panel opens, its stop-task ques
 	const task = steer.getByRole('alertdialog').getByLabel('Task (work stream id)');
 	await expect(task).toBeFocused();
 	await expect(task).toHaveValue('7.1');
-	await expect(page.getByRole('list', { name: 'Conversation with coder-phone' })).toContainText(
+	await expect(page.getByRole('list', { name: 'Conversation with steered-phone' })).toContainText(
 		'Which branch?'
 	);
 	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
