@@ -66,8 +66,12 @@ export type InboxStatus =
 /** What happened to the last thing the person did on an item, shown next to it. */
 export type ItemFeedback = { tone: 'ok' | 'error'; text: string };
 
-/** How often opening the inbox's storage is tried when JetStream times out (a cluster electing leaders): about 30 s. */
-const OPEN_ATTEMPTS = 8;
+/**
+ * Opening the inbox's storage is tried again, with a growing pause up to 5 s, for as long as JetStream
+ * times out (a cluster electing leaders after losing a server can take a minute on a loaded machine).
+ * After this many tries (about 30 s) the person is told, and the tries go on.
+ */
+const OPEN_ATTEMPTS_BEFORE_TELLING = 8;
 const RETRY = Symbol('retry');
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -161,6 +165,8 @@ export class InboxState {
 	#escalating = new Set<string>();
 	/** The storage once open (null when it is unavailable); actions wait for it. */
 	#store: Promise<InboxStore | null> = Promise.resolve(null);
+	/** Whether the storage of this start has opened (the promise above may wait on tries). */
+	#opened = false;
 	#stops: Array<() => void> = [];
 	#replayListeners = new Set<(batch: ReplayedMessage[]) => void>();
 	/** Bumped by every start and stop, so a retry left over from an earlier start gives up. */
@@ -185,6 +191,7 @@ export class InboxState {
 				if (isNew && !this.answers.has(item.key)) for (const listener of this.#arrivals) listener(item);
 			})
 		);
+		this.#opened = false;
 		this.#store = this.#open(me);
 		// Questions the stream kept while this page was cut off (a server restart, a dropped
 		// network) are read again; items already here are not duplicated.
@@ -569,7 +576,8 @@ export class InboxState {
 
 	/** The storage, waiting for it to open if a person acts on a card that arrived first. */
 	async #requireStore(item: InboxItem): Promise<InboxStore | null> {
-		const store = await this.#store;
+		// Still trying to open after the person was told: say so now rather than wait with them.
+		const store = this.status.state === 'unavailable' && !this.#opened ? null : await this.#store;
 		if (store) return store;
 		const reason = this.status.state === 'unavailable' ? ` ${this.status.reason}` : '';
 		this.#say(
@@ -592,15 +600,16 @@ export class InboxState {
 	async #open(me: AgentIdentity): Promise<InboxStore | null> {
 		const started = this.#starts;
 		for (let attempt = 1; ; attempt++) {
-			const store = await this.#openOnce(me, attempt === OPEN_ATTEMPTS);
+			const store = await this.#openOnce(me, attempt >= OPEN_ATTEMPTS_BEFORE_TELLING);
 			if (store !== RETRY) return store;
 			await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1_000));
 			if (this.#starts !== started) return null;
 		}
 	}
 
-	async #openOnce(me: AgentIdentity, last: boolean): Promise<InboxStore | null | typeof RETRY> {
-		this.status = { state: 'loading' };
+	async #openOnce(me: AgentIdentity, tell: boolean): Promise<InboxStore | null | typeof RETRY> {
+		// Still saying why it is not open while it tries again: no flicker back to "loading".
+		if (this.status.state !== 'unavailable') this.status = { state: 'loading' };
 		try {
 			const store = await openInbox(this.#bus.nats);
 			// Each watcher is kept as soon as it runs: if the next one fails, a retry must not leave it behind.
@@ -618,11 +627,15 @@ export class InboxState {
 			// cluster electing leaders after a node's loss must not keep the inbox itself from opening.
 			void this.#watchRouting(store, this.#starts);
 			void this.#replay(me);
+			this.#opened = true;
 			return store;
 		} catch (error) {
-			if (!last && !(await isFinalFault(error))) return RETRY;
-			this.#unavailable(error);
-			return null;
+			if (isFinalFault(error)) {
+				this.#unavailable(error);
+				return null;
+			}
+			if (tell) this.#unavailable(error, { retrying: true });
+			return RETRY;
 		}
 	}
 
@@ -642,7 +655,7 @@ export class InboxState {
 				);
 			} catch (error) {
 				for (const stop of watchers) stop();
-				if (await isFinalFault(error)) return;
+				if (isFinalFault(error)) return;
 				await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1_000));
 				continue;
 			}
@@ -652,31 +665,39 @@ export class InboxState {
 		}
 	}
 
+	/** Reads the kept questions back; a timeout is tried again, as opening is (items are not duplicated). */
 	async #replay(me: AgentIdentity) {
-		try {
-			// A batch at a time: a stream full of junk is read without holding it all, and the
-			// questions among it show as they are found.
-			await replayInbox(this.#bus.nats, (batch) => {
-				const items: InboxItem[] = [];
-				for (const m of batch) {
-					const item = itemFromMessage(decode(m.subject, m.data), m.subject, null, m.at, me);
-					if (item) items.push(item);
-				}
-				if (items.length) this.items = addItems(this.items, items);
-				for (const listener of this.#replayListeners) listener(batch);
-			});
-			this.status = { state: 'ready' };
-		} catch (error) {
-			this.#unavailable(error);
+		const started = this.#starts;
+		for (let attempt = 1; this.#starts === started; attempt++) {
+			try {
+				// A batch at a time: a stream full of junk is read without holding it all, and the
+				// questions among it show as they are found.
+				await replayInbox(this.#bus.nats, (batch) => {
+					const items: InboxItem[] = [];
+					for (const m of batch) {
+						const item = itemFromMessage(decode(m.subject, m.data), m.subject, null, m.at, me);
+						if (item) items.push(item);
+					}
+					if (items.length) this.items = addItems(this.items, items);
+					for (const listener of this.#replayListeners) listener(batch);
+				});
+				this.status = { state: 'ready' };
+				return;
+			} catch (error) {
+				if (isFinalFault(error)) return this.#unavailable(error);
+				if (attempt >= OPEN_ATTEMPTS_BEFORE_TELLING) this.#unavailable(error, { retrying: true });
+				await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1_000));
+			}
 		}
 	}
 
-	#unavailable(error: unknown) {
+	#unavailable(error: unknown, { retrying = false } = {}) {
 		const detail = describeError(error);
 		this.status = {
 			state: 'unavailable',
-			reason:
-				error instanceof StorageError
+			reason: retrying
+				? `The inbox’s JetStream storage is not answering (${detail}); a cluster that just lost a server may still be choosing new leaders. Trying again every 5 s. Questions still arrive live; answering waits until it opens.`
+				: error instanceof StorageError
 					? `Questions still arrive live, but cannot be kept or answered here. ${detail}`
 					: `The inbox could not open its JetStream storage (${detail}). Questions still arrive live, but are not kept; start the server with JetStream (npm start does).`
 		};
