@@ -38,26 +38,39 @@ const percentile = (values: number[], p: number) => {
 };
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function bundleGzipBytes(): number {
+/**
+ * Gzipped JavaScript (level 9) the built app loads: for the first page (the join form), and for the
+ * joined console on top of it. The first page is index.html's scripts, the layout and page nodes (0
+ * and 2, which the SPA's app.js names only inside import() calls), and everything they import
+ * statically; the console is what the page node reaches through import() and is not already counted.
+ */
+function bundleGzipBytes(): { firstPage: number; joinedConsole: number } {
 	const html = fs.readFileSync('build/index.html', 'utf8');
 	const seen = new Set<string>();
-	let total = 0;
-	const walk = (file: string) => {
-		if (seen.has(file) || !fs.existsSync(file)) return;
+	const lazy = new Set<string>();
+	const walk = (file: string): number => {
+		if (seen.has(file) || !fs.existsSync(file)) return 0;
 		seen.add(file);
 		const source = fs.readFileSync(file);
-		total += zlib.gzipSync(source, { level: 9 }).length;
-		for (const m of source.toString().matchAll(/(?:from|import)\s*"(\.{1,2}\/[^"]+\.js)"/g))
-			walk(path.join(path.dirname(file), m[1]));
+		let total = zlib.gzipSync(source, { level: 9 }).length;
+		const text = source.toString();
+		for (const m of text.matchAll(/(?:from|import)\s*["'`](\.{1,2}\/[^"'`]+\.js)["'`]/g))
+			total += walk(path.join(path.dirname(file), m[1]));
+		for (const m of text.matchAll(/import\(\s*["'`](\.{1,2}\/[^"'`]+\.js)["'`]/g))
+			lazy.add(path.join(path.dirname(file), m[1]));
+		return total;
 	};
+	let firstPage = 0;
 	for (const m of html.matchAll(/(?:import\(|href=)"([^"]+\.js)"/g))
-		walk(path.join('build', m[1].replace(/^\.?\//, '')));
-	// The page's own nodes load at once too (the layout, 0, and the one page, 2), though the SPA's
-	// index.html names them only inside app.js's import() calls: counted, with what they import.
+		firstPage += walk(path.join('build', m[1].replace(/^\.?\//, '')));
 	const nodes = path.join('build', '_app', 'immutable', 'nodes');
-	for (const file of fs.existsSync(nodes) ? fs.readdirSync(nodes) : [])
-		if (/^[02]\./u.test(file)) walk(path.join(nodes, file));
-	return total;
+	const nodeFiles = fs.existsSync(nodes) ? fs.readdirSync(nodes).map((file) => path.join(nodes, file)) : [];
+	for (const file of nodeFiles) if (/^[02]\./u.test(path.basename(file))) firstPage += walk(file);
+	// The other nodes (1 is the error page) are app.js's own import() calls, not the console.
+	for (const file of nodeFiles) lazy.delete(file);
+	let joinedConsole = 0;
+	for (const file of lazy) joinedConsole += walk(file);
+	return { firstPage, joinedConsole };
 }
 
 /** tsx (esbuild, keepNames) wraps named functions in __name(); a page needs it to run them. */
@@ -716,7 +729,10 @@ async function main() {
 					roster_1000_quarter_hour_mb: heap.quarterHour,
 					roster_1000_hour_mb: heap.hour
 				},
-				bundle_gz_bytes: bundleGzipBytes()
+				...(({ firstPage, joinedConsole }) => ({
+					bundle_gz_bytes: firstPage,
+					bundle_console_gz_bytes: joinedConsole
+				}))(bundleGzipBytes())
 			},
 			ingested,
 			outFile
@@ -767,6 +783,8 @@ type Results = {
 		roster_1000_hour_mb: number;
 	};
 	bundle_gz_bytes: number;
+	/** The joined console's chunks, loaded while the join connects: not part of the first page. */
+	bundle_console_gz_bytes: number;
 };
 
 /** Prints the table (every round, with targets) and writes the JSON when asked. */
@@ -841,7 +859,8 @@ function report(
 			`${results.memory.roster_1000_quarter_hour_mb} / ${results.memory.roster_1000_hour_mb}`,
 			'flat: bounded'
 		],
-		['bundle gzipped bytes', String(results.bundle_gz_bytes), '≤ 110,000']
+		['first page JS gzipped bytes', String(results.bundle_gz_bytes), '≤ 110,000'],
+		['joined console JS gzipped bytes', String(results.bundle_console_gz_bytes), 'loaded while joining']
 	];
 	console.log(
 		`\nSwitchboard benchmark — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`

@@ -146,6 +146,12 @@ export class BusConnection {
 		await nc.close().catch(() => undefined);
 	}
 
+	/** Closes the connection for a reason of the page's own (not the server's), shown as the join's error. */
+	async abandon(reason: string): Promise<void> {
+		await this.leave();
+		this.status = { state: 'closed', reason };
+	}
+
 	/** Calls `listener` whenever a joined connection ends: left, or closed for good by the server or network. */
 	onClosed(listener: () => void): () => void {
 		this.#closedListeners.add(listener);
