@@ -1,54 +1,92 @@
-/** A CPU profile of the app taking in a burst (for docs/benchmarks.md): self time by function. */
+/**
+ * Where the page's main thread spends an ingest burst: Chromium's CPU profile of the app taking in
+ * 20,000 status updates: the main thread's trace events (script, frames, layout, paint, garbage
+ * collection), then self time summed per function. `npm run bench:profile` builds without minifying, so
+ * the names read; run `npm run build` again after it. Tracing slows the page: its msgs/s is not the bench's.
+ */
 import { connect } from '@nats-io/transport-node';
 import { chromium } from '@playwright/test';
-import { seedStatusUpdate } from '../src/lib/protocol/fixtures';
 import { startSwitchboard } from '../tests/helpers/switchboard';
+import { seedStatusUpdate } from '../src/lib/protocol/fixtures';
 
-const N = 20_000;
+const MESSAGES = 20_000;
+const STATUS_UPDATE = new TextEncoder().encode(
+	JSON.stringify(
+		seedStatusUpdate({ content: { work_stream_id: '2.1', status: 'started', step: 'x'.repeat(48) } })
+	)
+);
+
+interface ProfileNode {
+	id: number;
+	callFrame: { functionName: string; url: string; lineNumber: number };
+	children?: number[];
+}
+
 const server = await startSwitchboard();
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-background-networking']
+	args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run']
 });
-const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-await context.addInitScript({ content: 'window.__name = (f) => f;' });
-const page = await context.newPage();
-const agent = await connect({ servers: server.nats });
+const agent = await connect({ servers: server.nats, name: 'profile publisher' });
 try {
+	const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 	await page.goto(`${server.app}/?server=${encodeURIComponent(server.ws)}&name=Profile`);
 	await page.getByRole('button', { name: 'Join' }).click();
-	await page.getByRole('status').first().getByText('connected').waitFor();
+	await page.getByText('Watching live:').waitFor();
 	await page.waitForTimeout(500);
-	const cdp = await context.newCDPSession(page);
+	await browser.startTracing(page, {
+		categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline']
+	});
+	const cdp = await page.context().newCDPSession(page);
 	await cdp.send('Profiler.enable');
 	await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 	await cdp.send('Profiler.start');
-	const payload = new TextEncoder().encode(
-		JSON.stringify(
-			seedStatusUpdate({ content: { work_stream_id: '2.1', status: 'started', step: 'x'.repeat(48) } })
-		)
-	);
-	for (let i = 0; i < N; i++) agent.publish('orchestrator.broadcast.status_update', payload);
+	const start = Date.now();
+	for (let i = 0; i < MESSAGES; i++) agent.publish('orchestrator.broadcast.status_update', STATUS_UPDATE);
 	await agent.flush();
 	await page.waitForFunction(
-		(n) => Number(document.querySelector<HTMLElement>('[data-total]')?.dataset.total) >= n,
-		N,
-		{ polling: 50 }
+		(n) => {
+			const el = document.querySelector<HTMLElement>('[data-total]');
+			return el !== null && Number(el.dataset.total) >= n && el.dataset.decoding === '0';
+		},
+		MESSAGES,
+		{ polling: 'raf', timeout: 60_000 }
 	);
-	const { profile } = await cdp.send('Profiler.stop');
+	const elapsed = Date.now() - start;
+	const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
+		profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+	};
+	const trace = JSON.parse((await browser.stopTracing()).toString()) as {
+		traceEvents: Array<{ name: string; ph: string; dur?: number; tid: number; args?: { name?: string } }>;
+	};
+	const main = trace.traceEvents.find(
+		(e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain'
+	)?.tid;
+	const spent = new Map<string, number>();
+	for (const e of trace.traceEvents)
+		if (e.tid === main && e.ph === 'X' && e.dur) spent.set(e.name, (spent.get(e.name) ?? 0) + e.dur / 1000);
+	console.log('main thread, by trace event (inclusive, nested events overlap):');
+	for (const [name, ms] of [...spent].sort((a, b) => b[1] - a[1]).slice(0, 15))
+		console.log(`${ms.toFixed(1).padStart(8)} ms  ${name}`);
+	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 	const self = new Map<string, number>();
-	const dt = profile.timeDeltas ?? [];
-	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-	(profile.samples ?? []).forEach((id, i) => {
-		const node = byId.get(id)!;
-		const f = node.callFrame;
-		const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
-		self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+	let total = 0;
+	profile.samples.forEach((id, i) => {
+		const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+		const where = `${functionName || '(anonymous)'} ${url.split('/').pop() ?? ''}:${lineNumber + 1}`;
+		const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+		self.set(where, (self.get(where) ?? 0) + ms);
+		total += ms;
 	});
-	const total = [...self.values()].reduce((a, b) => a + b, 0);
-	console.log(`total sampled ${Math.round(total)} ms`);
-	for (const [key, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25))
-		console.log(`${ms.toFixed(0).padStart(6)} ms  ${key}`);
+	const idle = self.get('(idle) :0') ?? 0;
+	console.log(`${MESSAGES} messages in ${elapsed} ms (${Math.round(MESSAGES / (elapsed / 1000))} msgs/s)`);
+	console.log(
+		`profiled ${total.toFixed(0)} ms, idle ${idle.toFixed(0)} ms; busy ${(total - idle).toFixed(0)} ms`
+	);
+	for (const [where, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40))
+		console.log(
+			`${ms.toFixed(1).padStart(8)} ms  ${((ms / (total - idle)) * 100).toFixed(1).padStart(5)} %  ${where}`
+		);
 } finally {
 	await agent.close();
 	await browser.close();
