@@ -3,6 +3,7 @@ import { decode } from '$lib/protocol';
 import {
 	jsonBytes,
 	seedHeartbeat,
+	seedQuestion,
 	seedStatusUpdate,
 	voltaAnnounce,
 	voltaHeartbeat,
@@ -114,6 +115,29 @@ describe('building the roster from traffic', () => {
 		expect(roster.get('decomposer')?.workStream).toBe('1.1');
 		roster = applySightings(roster, [see('orchestrator.broadcast.task_complete', done, T0 + 10)]);
 		expect(roster.get('decomposer')?.workStream).toBeNull();
+	});
+
+	it('takes a status update read after a later message from the same agent: each field keeps its own time', () => {
+		const working = seedStatusUpdate({
+			from_agent: 'coder',
+			content: { status: 'in_progress', work_stream_id: '7.1' }
+		});
+		const asked = seedQuestion({ from_agent: 'coder' });
+		// The question was decoded at once, the status update (sent a second earlier) in a later slice.
+		let roster = build(see('orchestrator.broadcast.question', asked, T0 + 1000));
+		roster = applySightings(roster, [see('orchestrator.broadcast.status_update', working, T0)]);
+		expect(roster.get('coder')).toMatchObject({
+			workStream: '7.1',
+			status: 'in_progress',
+			lastSeen: T0 + 1000
+		});
+		// A field set by a newer message is not taken back by an older one.
+		const earlier = seedStatusUpdate({
+			from_agent: 'coder',
+			content: { status: 'started', work_stream_id: '6.9' }
+		});
+		roster = applySightings(roster, [see('orchestrator.broadcast.status_update', earlier, T0 - 1000)]);
+		expect(roster.get('coder')).toMatchObject({ workStream: '7.1', status: 'in_progress' });
 	});
 
 	it('keeps recent messages, newest first, and counts Volta queries as signs of life', () => {

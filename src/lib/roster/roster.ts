@@ -44,6 +44,13 @@ export interface RosterAgent {
 	status: string | null;
 	/** The work stream it is on, from status updates and task claims. */
 	workStream: string | null;
+	/**
+	 * When the message that set `status`, and the one that set `workStream`, was sent (-Infinity:
+	 * never). Each field keeps its own time: a status update read after a later question from the same
+	 * agent still sets the work stream, which the question does not speak of.
+	 */
+	statusAt: number;
+	workStreamAt: number;
 	firstSeen: number;
 	lastSeen: number;
 	/**
@@ -225,6 +232,8 @@ export function newAgent(sighting: Sighting): RosterAgent {
 		capabilities: [],
 		status: null,
 		workStream: null,
+		statusAt: Number.NEGATIVE_INFINITY,
+		workStreamAt: Number.NEGATIVE_INFINITY,
 		firstSeen: sighting.at,
 		lastSeen: sighting.at,
 		storedSeen: null,
@@ -267,6 +276,9 @@ export function fold(agent: RosterAgent, s: Sighting): RosterAgent {
 	// Replayed history can arrive after live traffic: an older sighting never moves lastSeen back.
 	// One literal naming every field: spreading `agent` into a new object is several times slower.
 	const newer = s.at >= agent.lastSeen;
+	const setsStatus =
+		s.status !== undefined && s.at >= agent.statusAt && replacesStatus(s.status, agent.status);
+	const setsWorkStream = s.workStream !== undefined && s.at >= agent.workStreamAt;
 	return {
 		id: agent.id,
 		name: s.name ?? agent.name,
@@ -274,9 +286,10 @@ export function fold(agent: RosterAgent, s: Sighting): RosterAgent {
 		dialects: agent.dialects.includes(s.dialect) ? agent.dialects : [...agent.dialects, s.dialect],
 		team: s.team ?? agent.team,
 		capabilities: s.capabilities ?? agent.capabilities,
-		status:
-			newer && s.status !== undefined && replacesStatus(s.status, agent.status) ? s.status : agent.status,
-		workStream: s.workStream !== undefined && newer ? s.workStream : agent.workStream,
+		status: setsStatus ? s.status! : agent.status,
+		workStream: setsWorkStream ? s.workStream! : agent.workStream,
+		statusAt: setsStatus ? s.at : agent.statusAt,
+		workStreamAt: setsWorkStream ? s.at : agent.workStreamAt,
 		firstSeen: Math.min(agent.firstSeen, s.at),
 		lastSeen: Math.max(agent.lastSeen, s.at),
 		storedSeen:
