@@ -8,7 +8,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test, type Page } from '@playwright/test';
 import { seedQuestion } from '../../src/lib/protocol/fixtures';
 import { pythonWithNats, startPythonAgent } from '../helpers/python-agent';
-import { findAgent, joinAs, natsUrl } from './env';
+import { findAgent, joinAs, listenToLiveRegions, natsUrl } from './env';
 
 let agent: NatsConnection;
 test.beforeAll(async () => {
@@ -45,6 +45,7 @@ test('Ada hands a question to Grace, who handles deploys; Grace is told, answers
 		const graceName = `Grace ${unique()}`;
 		await joinAs(page, ada);
 		await joinAs(grace, graceName, undefined, 'deploy, databases');
+		const graceHeard = await listenToLiveRegions(grace);
 		const from = `deployer-${unique()}`;
 		ask(from, { question: 'Deploy build 412 to production?', capability: 'deploy', options: ['yes', 'no'] });
 
@@ -66,7 +67,9 @@ test('Ada hands a question to Grace, who handles deploys; Grace is told, answers
 		await expect(card(page, from)).toContainText(`Handed to ${graceName} by ${ada}: “you ran the last one”`);
 		await expect(card(grace, from)).toContainText(`${ada} handed this to you: “you ran the last one”`);
 		// A screen reader hears it at once.
-		await expect(grace.locator('#news-polite')).toContainText(`${ada} handed you ${from}’s question`);
+		await expect
+			.poll(graceHeard)
+			.toContainEqual(expect.stringContaining(`${ada} handed you ${from}’s question`));
 
 		await card(grace, from).scrollIntoViewIfNeeded();
 		await card(grace, from).getByRole('button', { name: 'yes' }).click();
@@ -151,6 +154,7 @@ test('an unanswered critical question from a Python orchestrator agent is escala
 		await joinAs(page, `Ada ${unique()}`);
 		// Grace keeps the default times: Ada's earlier setting escalates for both of them.
 		await joinAs(grace, `Grace ${unique()}`);
+		const graceHeard = await listenToLiveRegions(grace);
 		// Critical questions escalate after 15 s here (the person's own setting, kept in the browser).
 		await page.getByText('Escalate unanswered questions after…').click();
 		const times = page.getByRole('form', { name: 'When to escalate' });
@@ -180,9 +184,9 @@ test('an unanswered critical question from a Python orchestrator agent is escala
 			content: { status: 'waiting_for_human', escalated: true }
 		});
 		await expect(card(grace, asker).getByText('escalated', { exact: true })).toBeVisible();
-		await expect(grace.locator('#news-urgent')).toContainText(
-			`Still unanswered, escalated: ${asker} asks: Run the schema migration now?`
-		);
+		await expect
+			.poll(graceHeard)
+			.toContainEqual(`Still unanswered, escalated: ${asker} asks: Run the schema migration now?`);
 		// Once: the agent was told one time, whichever console escalated it.
 		await new Promise((resolve) => setTimeout(resolve, 2_000));
 		expect(python.handled('status_update')).toHaveLength(1);

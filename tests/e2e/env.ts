@@ -69,3 +69,24 @@ export async function findAgent(page: import('@playwright/test').Page, search: s
 		name: new RegExp(`(?<![\\w-])${search.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?![\\w-])`, 'u')
 	});
 }
+
+/**
+ * Everything the page's live regions said from now on, in order, as a screen reader hears it. The
+ * regions hold only the latest news: on the shared bus another test's blocker can replace a line
+ * between its arrival and a look at the region.
+ */
+export async function listenToLiveRegions(
+	page: import('@playwright/test').Page
+): Promise<() => Promise<string[]>> {
+	await page.evaluate(() => {
+		const said: string[] = [];
+		(window as unknown as { __said: string[] }).__said = said;
+		for (const region of document.querySelectorAll('[aria-live]'))
+			new MutationObserver(() => said.push(region.textContent ?? '')).observe(region, {
+				childList: true,
+				characterData: true,
+				subtree: true
+			});
+	});
+	return () => page.evaluate(() => [...(window as unknown as { __said: string[] }).__said]);
+}
