@@ -31,6 +31,26 @@ test('the join form loads without the console; joining fetches it and shows the 
 	expect(firstPage.filter((script) => fetchedOnJoin.includes(script))).toEqual([]);
 });
 
+test('on a slow network the form says it is joining until the console has arrived, and cannot be sent twice', async ({
+	page
+}) => {
+	await page.goto(joinLink('Patient Ada'));
+	await expect(page.getByLabel('Server WebSocket URL')).toHaveValue(wsUrl);
+	await page.waitForLoadState('networkidle');
+	// The console's scripts take two seconds; the server answers at once.
+	await page.route('**/*.js', async (route) => {
+		await new Promise((resolve) => setTimeout(resolve, 2_000));
+		await route.continue();
+	});
+	await page.getByRole('button', { name: 'Join' }).click();
+	const joining = page.getByRole('button', { name: 'Joining…' });
+	await expect(joining).toBeDisabled();
+	// Connected by now, still waiting for the console: the form still says so.
+	await page.waitForTimeout(1_000);
+	await expect(joining).toBeDisabled();
+	await expect(page.getByText('Watching live:')).toBeVisible({ timeout: 15_000 });
+});
+
 test('a console that cannot be loaded ends the join in words; a reload joins', async ({ page }) => {
 	await page.goto(joinLink('Stranded Grace'));
 	await expect(page.getByLabel('Server WebSocket URL')).toHaveValue(wsUrl);

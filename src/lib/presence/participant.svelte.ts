@@ -9,6 +9,8 @@ import { createWorkerTicker } from './worker-ticker';
 export class Participant {
 	/** Who this tab is on the bus; null before joining. */
 	identity = $state.raw<AgentIdentity | null>(null);
+	/** True from Join until the tab is on the bus or the join failed: connecting, then loading the console. */
+	joining = $state(false);
 
 	#bus: BusConnection;
 	#presence: AgentPresence | null = null;
@@ -21,6 +23,15 @@ export class Participant {
 	}
 
 	async join(details: JoinDetails & IdentityChoice): Promise<boolean> {
+		this.joining = true;
+		try {
+			return await this.#join(details);
+		} finally {
+			this.joining = false;
+		}
+	}
+
+	async #join(details: JoinDetails & IdentityChoice): Promise<boolean> {
 		const identity = identityFor(details, typeof localStorage === 'undefined' ? null : localStorage);
 		// Started with the connection, not after it: a join waits for the slower of the two. Presence
 		// (and the protocol's schemas it decodes pings with) is loaded now too, not with the join form.
