@@ -2,7 +2,7 @@
  * Where the page's main thread spends an ingest burst: Chromium's CPU profile of the app taking in
  * 20,000 status updates: the main thread's trace events (script, frames, layout, paint, garbage
  * collection), then self time summed per function. `npm run bench:profile` builds without minifying, so
- * the names read; run `npm run build` again after it. Tracing slows the page: its msgs/s is not the bench's.
+ * the names read, and builds again after. Tracing slows the page: its msgs/s is not the bench's.
  */
 import { connect } from '@nats-io/transport-node';
 import { chromium } from '@playwright/test';
