@@ -256,9 +256,11 @@ async function questionToScreen(bench: Bench, page: Page, count = QUESTIONS): Pr
 	const times: number[] = [];
 	for (let i = 0; i < count; i++) {
 		const marker = `bench-q-${i}-${Date.now()}`;
-		const appeared = page.evaluate(
-			({ text, cap }) =>
-				new Promise<number>((resolve) => {
+		// The watcher is in place before the question is sent: under a flood the page may take a
+		// while to run it, and a question already on screen by then would never be seen arriving.
+		await page.evaluate(
+			({ text, cap }) => {
+				(window as unknown as { __appeared: Promise<number> }).__appeared = new Promise<number>((resolve) => {
 					// Looks only at what changed: reading the whole page's text per mutation cost more
 					// than what it measured once the inbox held a hundred cards.
 					const observer = new MutationObserver((records) => {
@@ -279,13 +281,13 @@ async function questionToScreen(bench: Bench, page: Page, count = QUESTIONS): Pr
 						observer.disconnect();
 						resolve(Number.NaN);
 					}, cap);
-				}),
+				});
+			},
 			{ text: marker, cap: WAIT_CAP_MS }
 		);
-		await page.waitForTimeout(5);
 		const sent = Date.now();
 		bench.agent.publish('orchestrator.broadcast.question', question(marker));
-		const at = await appeared;
+		const at = await page.evaluate(() => (window as unknown as { __appeared: Promise<number> }).__appeared);
 		times.push(Number.isNaN(at) ? WAIT_CAP_MS : at - sent);
 	}
 	return times;

@@ -83,6 +83,10 @@ export class BusConnection {
 	servers = $state.raw<string[]>([]);
 
 	#nc: NatsConnection | null = null;
+	/** The inbox's own connection (see `quietConnection`); null while opening, or if it could not be. */
+	#quiet: Promise<NatsConnection | null> = Promise.resolve(null);
+	/** Whether that connection is up now (not between a disconnect and its reconnect). */
+	#quietUp = false;
 	/** Kept in memory only, so an agent hosted in this page can connect the same way. */
 	#details: JoinDetails | null = null;
 	#attempts = 0;
@@ -111,15 +115,16 @@ export class BusConnection {
 			return false;
 		}
 		let nc: NatsConnection;
+		const options = {
+			...connectOptionsFor(details.servers, `switchboard: ${details.name}`, details),
+			reconnectDelayHandler: () => reconnectDelay(this.#attempts),
+			// A WebSocket dropped without a close (a sleeping laptop, a dead proxy) is noticed
+			// after 2 unanswered pings: within 15 s. A PING is 6 bytes.
+			pingInterval: 5_000,
+			maxPingOut: 2
+		};
 		try {
-			nc = await this.#connect({
-				...connectOptionsFor(details.servers, `switchboard: ${details.name}`, details),
-				reconnectDelayHandler: () => reconnectDelay(this.#attempts),
-				// A WebSocket dropped without a close (a sleeping laptop, a dead proxy) is noticed
-				// after 2 unanswered pings: within 15 s. A PING is 6 bytes.
-				pingInterval: 5_000,
-				maxPingOut: 2
-			});
+			nc = await this.#connect(options);
 		} catch (error) {
 			this.status = { state: 'closed', reason: describeConnectionError(error, details.servers) };
 			return false;
@@ -129,13 +134,76 @@ export class BusConnection {
 		this.#attempts = 0;
 		this.#markConnected(nc);
 		void this.#watch(nc);
+		let quietAttempts = 0;
+		this.#quiet = this.#openQuiet(
+			nc,
+			{
+				...options,
+				name: `switchboard: ${details.name} (inbox)`,
+				// Never far behind the first connection: an answer given as soon as the page says it is
+				// back waits for this one. While the first is back, at once; else backing off to 2 s.
+				reconnectDelayHandler: () => (this.connected ? 200 : Math.min(reconnectDelay(quietAttempts++), 2_000))
+			},
+			() => (quietAttempts = 0)
+		);
 		return true;
+	}
+
+	/**
+	 * The connection for what a person waits on (the inbox's questions, claims and answers): a
+	 * second one, which carries none of the traffic view's subscriptions. A server writes to a
+	 * connection in order, so on the first one a question sent during a flood waits behind all the
+	 * routine traffic queued for the page. The first connection stands in until this one is open, and
+	 * for good if it cannot be (a server that allows one connection per login).
+	 */
+	async quietConnection(): Promise<NatsConnection> {
+		const quiet = await this.#quiet;
+		return quiet && this.#quietUp && !quiet.isClosed() ? quiet : this.#require();
+	}
+
+	async #openQuiet(
+		main: NatsConnection,
+		options: ConnectionOptions,
+		onReconnected: () => void
+	): Promise<NatsConnection | null> {
+		let quiet: NatsConnection;
+		try {
+			quiet = await this.#connect(options);
+		} catch {
+			return null;
+		}
+		if (this.#nc !== main) {
+			await quiet.close().catch(() => undefined);
+			return null;
+		}
+		void main.closed().then(() => quiet.close().catch(() => undefined));
+		this.#quietUp = true;
+		void (async () => {
+			for await (const event of quiet.status()) {
+				if (this.#nc !== main) return;
+				if (event.type === 'error' && event.error instanceof errors.PermissionViolationError)
+					this.refused = describePermissionViolation(event.error.operation, event.error.subject);
+				else if (event.type === 'disconnect') this.#quietUp = false;
+				else if (event.type === 'staleConnection') {
+					this.#quietUp = false;
+					abandonSilentSocket(quiet);
+				} else if (event.type === 'reconnect') {
+					this.#quietUp = true;
+					onReconnected();
+				}
+			}
+		})();
+		return quiet;
 	}
 
 	/** Closes the connection; subscriptions end with it. Safe to call at any time. */
 	async leave(): Promise<void> {
 		const nc = this.#nc;
 		this.#nc = null;
+		const quiet = this.#quiet;
+		this.#quiet = Promise.resolve(null);
+		this.#quietUp = false;
+		void quiet.then((connection) => connection?.close().catch(() => undefined));
 		this.#details = null;
 		if (this.#rttTimer) clearInterval(this.#rttTimer);
 		this.#rttTimer = null;

@@ -66,6 +66,23 @@ function question(text: string, overrides: Record<string, unknown> = {}) {
 }
 
 describe('InboxState', () => {
+	it('hears questions and answers them on a connection of its own, which the traffic view does not use', async () => {
+		const ada = person('Ada');
+		const inbox = await openConsole(ada);
+		// The traffic view's subscriptions gone: what reaches the inbox now came on its own connection.
+		opened.at(-1)!.feed.stop();
+		const asker = `coder-lane-${unique()}`;
+		const text = `Ship it on the quiet lane? ${unique()}`;
+		const answers = record(agent, `orchestrator.agent.${asker}.answer`);
+		await agent.flush();
+		agent.publish('orchestrator.broadcast.question', JSON.stringify(question(text, { from_agent: asker })));
+		await until(() => findItem(inbox, text) !== undefined, 'the question, on the inbox’s own connection');
+		expect(await inbox.answer(findItem(inbox, text)!, { text: 'yes' })).toBe(true);
+		await until(() => answers.messages.length === 1, 'the answer at the agent');
+		expect(answers.json()[0].body).toMatchObject({ message_type: 'answer', content: { answer: 'yes' } });
+		answers.stop();
+	});
+
 	it('answers a seed agent’s request/reply question with an ANSWER envelope it accepts', async () => {
 		const ada = person('Ada');
 		const inbox = await openConsole(ada);

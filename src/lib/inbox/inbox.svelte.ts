@@ -22,10 +22,12 @@ import {
 } from './inbox-store';
 import { loadEscalationTimes, saveEscalationTimes } from './escalation-settings';
 import { appendAudit } from '$lib/audit';
-import { StorageError, isFinalFault, type ReplayedMessage } from '$lib/storage';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { INBOX_SUBJECTS, StorageError, isFinalFault, type ReplayedMessage } from '$lib/storage';
 import {
 	createAnswerEnvelope,
 	createVoltaResponse,
+	type Decoded,
 	decode,
 	encodeEnvelope,
 	escalationEnvelope,
@@ -182,15 +184,14 @@ export class InboxState {
 		this.#me = me;
 		this.#meState = me;
 		this.#startedAt = Date.now();
+		// Questions come twice: from the traffic feed, and on the inbox's own connection, which no
+		// flood of routine traffic holds up (whichever is first shows the card; the other is a duplicate).
 		this.#stops.push(
-			this.#feed.listen((entry) => {
-				const item = itemFromMessage(entry.decoded, entry.subject, entry.reply, entry.receivedAt, me);
-				if (!item) return;
-				const isNew = !this.items.has(item.key);
-				this.items = addItems(this.items, [item]);
-				if (isNew && !this.answers.has(item.key)) for (const listener of this.#arrivals) listener(item);
-			})
+			this.#feed.listen((entry) =>
+				this.#arrived(entry.decoded, entry.subject, entry.reply, entry.receivedAt, me)
+			)
 		);
+		void this.#listenQuietly(me, this.#starts);
 		this.#opened = false;
 		this.#store = this.#open(me);
 		// Questions the stream kept while this page was cut off (a server restart, a dropped
@@ -200,6 +201,33 @@ export class InboxState {
 				void this.#store.then((store) => store && this.#replay(me));
 			})
 		);
+	}
+
+	/** A question or blocker that arrived live, by either way; counted as new once. */
+	#arrived(decoded: Decoded, subject: string, reply: string | null, receivedAt: number, me: AgentIdentity) {
+		const item = itemFromMessage(decoded, subject, reply, receivedAt, me);
+		if (!item) return;
+		const isNew = !this.items.has(item.key);
+		this.items = addItems(this.items, [item]);
+		if (isNew && !this.answers.has(item.key)) for (const listener of this.#arrivals) listener(item);
+	}
+
+	/** Subscribes to the subjects questions come on, on the inbox's own connection (when it has one). */
+	async #listenQuietly(me: AgentIdentity, started: number) {
+		const nc = await this.#bus.quietConnection().catch(() => null);
+		// None of its own (or left meanwhile): the feed brings every question anyway.
+		if (!nc || this.#starts !== started || !this.#bus.connected || nc === this.#bus.nats) return;
+		const subscriptions = INBOX_SUBJECTS.filter((subject) => !subject.endsWith('.answer')).map((subject) =>
+			nc.subscribe(subject, {
+				callback: (error, msg) => {
+					if (!error)
+						this.#arrived(decode(msg.subject, msg.data), msg.subject, msg.reply ?? null, Date.now(), me);
+				}
+			})
+		);
+		this.#stops.push(() => {
+			for (const subscription of subscriptions) subscription.unsubscribe();
+		});
 	}
 
 	stop(): void {
@@ -275,8 +303,10 @@ export class InboxState {
 			answer,
 			question: { from: item.from, kind: item.kind, text: item.text, subject: item.subject }
 		};
+		// The inbox's own connection while it is up (see BusConnection.quietConnection), else the page's.
+		const nc = await this.#bus.quietConnection();
 		try {
-			await recordAnswer(store.nc, item.key, record);
+			await recordAnswer(nc, item.key, record);
 		} catch (error) {
 			if (error instanceof AlreadyAnsweredError) {
 				if (error.record) this.answers = withEntry(this.answers, item.key, error.record);
@@ -304,8 +334,9 @@ export class InboxState {
 			);
 		}
 		try {
-			this.#deliver(item, answer, me, now);
-			await this.#bus.flush();
+			// On the connection that recorded it: in order after the record, and not behind a flood.
+			this.#deliver(nc, item, answer, me, now);
+			await nc.flush();
 			this.#say(item, 'ok', `Answer sent to ${item.from}.`);
 		} catch (error) {
 			this.#say(
@@ -323,15 +354,15 @@ export class InboxState {
 	 * seed's 5 s, less a second for the reply to travel), otherwise its durable answer subject, which
 	 * the inbox stream keeps.
 	 */
-	#deliver(item: InboxItem, answer: HumanAnswer, me: AgentIdentity, now: Date) {
+	#deliver(nc: NatsConnection, item: InboxItem, answer: HumanAnswer, me: AgentIdentity, now: Date) {
 		const by = { id: me.id, name: me.name };
 		if (item.origin.dialect === 'seed') {
 			const bytes = encodeEnvelope(createAnswerEnvelope(item.origin.envelope, answer, by, now));
 			const stillWaiting =
 				item.reply !== null && item.waitsUntil !== null && now.getTime() <= item.waitsUntil - REPLY_MARGIN_MS;
-			this.#bus.publish(stillWaiting ? item.reply! : seedSubjects.direct(item.from, 'answer'), bytes);
+			nc.publish(stillWaiting ? item.reply! : seedSubjects.direct(item.from, 'answer'), bytes);
 		} else {
-			this.#bus.publish(
+			nc.publish(
 				voltaSubjects.message(item.from),
 				json(createVoltaResponse(item.origin.message, answer, by, now))
 			);
@@ -611,7 +642,7 @@ export class InboxState {
 		// Still saying why it is not open while it tries again: no flicker back to "loading".
 		if (this.status.state !== 'unavailable') this.status = { state: 'loading' };
 		try {
-			const store = await openInbox(this.#bus.nats);
+			const store = await openInbox(await this.#bus.quietConnection());
 			// Each watcher is kept as soon as it runs: if the next one fails, a retry must not leave it behind.
 			this.#stops.push(
 				await watchClaims(store, (key, record) => {
@@ -672,7 +703,7 @@ export class InboxState {
 			try {
 				// A batch at a time: a stream full of junk is read without holding it all, and the
 				// questions among it show as they are found.
-				await replayInbox(this.#bus.nats, (batch) => {
+				await replayInbox(await this.#bus.quietConnection(), (batch) => {
 					const items: InboxItem[] = [];
 					for (const m of batch) {
 						const item = itemFromMessage(decode(m.subject, m.data), m.subject, null, m.at, me);
