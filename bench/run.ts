@@ -133,14 +133,20 @@ async function burst(bench: Bench): Promise<number> {
 /** Waits in a raw page until its counter passes `count`; resolves with the time of that message. */
 function rawCounted(page: Page, count: number): Promise<number> {
 	return page.evaluate(
-		(n) =>
-			new Promise<number>((resolve) => {
+		({ n, cap }) =>
+			new Promise<number>((resolve, reject) => {
 				const counter = (window as unknown as { __raw: { counter: { count: number; at: number } } }).__raw
 					.counter;
-				const check = () => (counter.count >= n ? resolve(counter.at) : setTimeout(check, 1));
+				const given = Date.now();
+				const check = () => {
+					if (counter.count >= n) resolve(counter.at);
+					else if (Date.now() - given > cap)
+						reject(new Error(`The raw client took in ${counter.count} of ${n} messages in ${cap / 1000} s.`));
+					else setTimeout(check, 1);
+				};
 				check();
 			}),
-		count
+		{ n: count, cap: 3 * WAIT_CAP_MS }
 	);
 }
 
@@ -182,17 +188,25 @@ async function appIngestRound(bench: Bench) {
 	const stopFrames = await watchFrames(page);
 	const start = await burst(bench);
 	const end = await page.evaluate(
-		(n) =>
-			new Promise<number>((resolve) => {
+		({ n, cap }) =>
+			new Promise<number>((resolve, reject) => {
+				const given = Date.now();
 				const check = () => {
 					// Every message counted and decoded (routine traffic is decoded in slices).
 					const el = document.querySelector<HTMLElement>('[data-total]');
 					if (el && Number(el.dataset.total) >= n && el.dataset.decoding === '0') resolve(Date.now());
+					else if (Date.now() - given > cap)
+						// A page the server cut off (a slow consumer) never counts them all: say so, do not hang.
+						reject(
+							new Error(
+								`The app took in ${el?.dataset.total ?? 0} of ${n} messages in ${cap / 1000} s (still decoding ${el?.dataset.decoding ?? '?'}); the server's warnings follow if it cut the page off.`
+							)
+						);
 					else requestAnimationFrame(check);
 				};
 				check();
 			}),
-		INGEST_MESSAGES
+		{ n: INGEST_MESSAGES, cap: 3 * WAIT_CAP_MS }
 	);
 	const gap = await stopFrames();
 	await page.close();
