@@ -6,7 +6,7 @@ import type { BusConnection } from '$lib/connection/ui';
 import { describeError } from '$lib/connection';
 import { AUDIT_SUBJECTS, toJsonLines, type AuditRecord } from '$lib/protocol';
 import { appendAudit, decodeAuditEntry, openAudit, replayAudit, type InvalidAuditEntry } from './audit-store';
-import { isFinalFault } from '$lib/storage';
+import { isFinalFault, pauseBeforeRetry } from '$lib/storage';
 
 export class AuditTrail {
 	/** Every record kept, oldest first: what this console and all the others did. */
@@ -60,7 +60,7 @@ export class AuditTrail {
 				const final = isFinalFault(error) || attempt >= 30;
 				this.problem = `The audit trail cannot be read${final ? '' : ' yet'}: ${describeError(error)}. ${final ? 'What it must record is refused until it can be kept.' : 'Trying again…'}`;
 				if (final) return;
-				await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1_000));
+				await pauseBeforeRetry(attempt);
 			}
 		}
 	}

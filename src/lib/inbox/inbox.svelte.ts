@@ -23,7 +23,13 @@ import {
 import { loadEscalationTimes, saveEscalationTimes } from './escalation-settings';
 import { appendAudit } from '$lib/audit';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { INBOX_SUBJECTS, StorageError, isFinalFault, type ReplayedMessage } from '$lib/storage';
+import {
+	INBOX_SUBJECTS,
+	StorageError,
+	isFinalFault,
+	pauseBeforeRetry,
+	type ReplayedMessage
+} from '$lib/storage';
 import {
 	createAnswerEnvelope,
 	createVoltaResponse,
@@ -633,7 +639,7 @@ export class InboxState {
 		for (let attempt = 1; ; attempt++) {
 			const store = await this.#openOnce(me, attempt >= OPEN_ATTEMPTS_BEFORE_TELLING);
 			if (store !== RETRY) return store;
-			await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1_000));
+			await pauseBeforeRetry(attempt);
 			if (this.#starts !== started) return null;
 		}
 	}
@@ -687,7 +693,7 @@ export class InboxState {
 			} catch (error) {
 				for (const stop of watchers) stop();
 				if (isFinalFault(error)) return;
-				await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1_000));
+				await pauseBeforeRetry(attempt);
 				continue;
 			}
 			if (this.#starts === started) this.#stops.push(...watchers);
@@ -717,7 +723,7 @@ export class InboxState {
 			} catch (error) {
 				if (isFinalFault(error)) return this.#unavailable(error);
 				if (attempt >= OPEN_ATTEMPTS_BEFORE_TELLING) this.#unavailable(error, { retrying: true });
-				await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1_000));
+				await pauseBeforeRetry(attempt);
 			}
 		}
 	}
@@ -727,7 +733,7 @@ export class InboxState {
 		this.status = {
 			state: 'unavailable',
 			reason: retrying
-				? `The inbox’s JetStream storage is not answering (${detail}); a cluster that just lost a server may still be choosing new leaders. Trying again every 5 s. Questions still arrive live; answering waits until it opens.`
+				? `The inbox’s JetStream storage is not answering (${detail}); a cluster that just lost a server may still be choosing new leaders. Trying again every 5 s. Questions still arrive live; ${this.#opened ? 'answering works, and the kept questions show once they can be read.' : 'answering waits until it opens.'}`
 				: error instanceof StorageError
 					? `Questions still arrive live, but cannot be kept or answered here. ${detail}`
 					: `The inbox could not open its JetStream storage (${detail}). Questions still arrive live, but are not kept; start the server with JetStream (npm start does).`

@@ -90,6 +90,14 @@ export async function readStream(
 }
 
 /**
+ * The pause before trying storage again after a fault that may pass (`isFinalFault` false): a second
+ * more for each try, up to 5 s between tries.
+ */
+export function pauseBeforeRetry(attempt: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1_000));
+}
+
+/**
  * A failure that trying again will not mend: the storage is not as Switchboard needs it (said in
  * words), the server refused the permission, or JetStream is off. Anything else (no answer in
  * time, nobody answering yet, a 503 while a cluster elects leaders after losing a node) may well
