@@ -3,3 +3,4 @@ export * from './connection-options';
 export * from './connect-options';
 export * from './errors';
 export * from './publish-confirmed';
+export * from './silent-socket';
