@@ -8,7 +8,6 @@ function required(name: string): string {
 export const appUrl = required('SWITCHBOARD_TEST_APP_URL');
 export const wsUrl = required('SWITCHBOARD_TEST_WS_URL');
 export const natsUrl = required('SWITCHBOARD_TEST_NATS_URL');
-export const monitorUrl = required('SWITCHBOARD_TEST_MONITOR_URL');
 
 export const joinLink = (name: string) =>
 	`${appUrl}/?server=${encodeURIComponent(wsUrl)}&name=${encodeURIComponent(name)}`;

@@ -52,8 +52,6 @@ export async function startSwitchboard(timeoutMs = 120_000) {
 		app: `http://localhost:${settings.httpPort}`,
 		ws: `ws://localhost:${settings.wsPort}`,
 		nats: `nats://127.0.0.1:${settings.natsPort}`,
-		/** The server's monitoring endpoint (connz, varz), as whoever runs the server reads it. */
-		monitor: `http://127.0.0.1:${settings.monitorPort}`,
 		natsPid,
 		/** What npm start and nats-server printed so far. */
 		output: () => output,

@@ -9,7 +9,6 @@ export default async function setup() {
 	process.env.SWITCHBOARD_TEST_APP_URL = switchboard.app;
 	process.env.SWITCHBOARD_TEST_WS_URL = switchboard.ws;
 	process.env.SWITCHBOARD_TEST_NATS_URL = switchboard.nats;
-	process.env.SWITCHBOARD_TEST_MONITOR_URL = switchboard.monitor;
 
 	return async () => {
 		await switchboard.stop();

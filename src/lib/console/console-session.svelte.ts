@@ -62,7 +62,7 @@ export class ConsoleSession {
 	attach(): () => void {
 		const stopJoined = this.#participant.onJoined((me) => this.#start(me));
 		const stopClosed = this.#bus.onClosed(() => this.#stop());
-		if (this.#participant.identity && this.#bus.connected) void this.#start(this.#participant.identity);
+		if (this.#participant.identity && this.#bus.connected) this.#start(this.#participant.identity);
 		return () => {
 			stopJoined();
 			stopClosed();
@@ -70,8 +70,7 @@ export class ConsoleSession {
 		};
 	}
 
-	/** Resolves once the traffic feed is live, so this tab's own announce is heard by its roster. */
-	#start(me: AgentIdentity): Promise<void> {
+	#start(me: AgentIdentity) {
 		this.#stop();
 		this.feed.start();
 		this.roster.start();
@@ -110,7 +109,6 @@ export class ConsoleSession {
 			() => this.feed.stop(),
 			() => this.crew.dispose()
 		);
-		return this.feed.whenLive();
 	}
 
 	#stop() {

@@ -35,7 +35,7 @@ it('loads what will listen while connecting, and says who it is only once that l
 		});
 		steps.push('listening');
 	});
-	participant.onJoined(() => void steps.push('joined'));
+	participant.onJoined(() => steps.push('joined'));
 	expect(await participant.join({ servers: [wsUrl], name: 'Prepared Ada' })).toBe(true);
 	const me = participant.identity!.id;
 	await until(() => heard.includes(me), 'the console to hear its own announce');
@@ -52,9 +52,7 @@ it('a preparation that fails ends the join with what to do, and nothing is said 
 		throw new Error('Failed to fetch dynamically imported module');
 	});
 	let told = false;
-	participant.onJoined(() => {
-		told = true;
-	});
+	participant.onJoined(() => (told = true));
 	expect(await participant.join({ servers: [wsUrl], name: 'Stranded Grace' })).toBe(false);
 	expect(bus.status).toEqual({
 		state: 'closed',

@@ -15,7 +15,7 @@ export class Participant {
 	#bus: BusConnection;
 	#presence: AgentPresence | null = null;
 	#stopWatching: (() => void) | null = null;
-	#joinedListeners = new Set<(identity: AgentIdentity) => void | Promise<void>>();
+	#joinedListeners = new Set<(identity: AgentIdentity) => void>();
 	#preparations = new Set<() => Promise<void>>();
 
 	constructor(bus: BusConnection) {
@@ -48,9 +48,8 @@ export class Participant {
 			return false;
 		}
 		this.identity = identity;
-		// Before presence starts, so what listens on the bus for this person hears their own announce:
-		// a listener that subscribes elsewhere (the traffic worker's connection) is waited for.
-		await Promise.all([...this.#joinedListeners].map((listener) => listener(identity)));
+		// Before presence starts, so what listens on the bus for this person hears their own announce.
+		for (const listener of this.#joinedListeners) listener(identity);
 		const { AgentPresence } = await presenceCode;
 		this.#presence = new AgentPresence(this.#bus.nats, identity, { ticker: createWorkerTicker() });
 		await this.#presence.start();
@@ -70,7 +69,7 @@ export class Participant {
 	}
 
 	/** Calls `listener` each time this tab joins the bus, with who it is there; returns the remover. */
-	onJoined(listener: (identity: AgentIdentity) => void | Promise<void>): () => void {
+	onJoined(listener: (identity: AgentIdentity) => void): () => void {
 		this.#joinedListeners.add(listener);
 		return () => this.#joinedListeners.delete(listener);
 	}

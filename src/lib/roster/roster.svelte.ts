@@ -9,7 +9,6 @@ import { GetAgentInfoRequestSchema, ListAgentsRequestSchema, parseJson, voltaSub
 import {
 	filterOrdered,
 	sightingOf,
-	LazyRecentMessage,
 	sightingsFrom,
 	toListedAgent,
 	toListedAgents,
@@ -94,22 +93,6 @@ export class RosterState {
 				const sighting = sightingOf(entry.decoded, entry.subject, entry.receivedAt, () => entry.summary);
 
 				if (sighting) this.#queue(sighting);
-			}),
-			// Routine traffic read in the traffic worker comes as sightings; each message's preview
-			// is worked out from its row only if someone opens the agent.
-			this.#feed.onSightings((sightings, entries) => {
-				for (const crossed of sightings) {
-					const { at, subject, type, entry, preview } = crossed.message;
-					const row = entries[entry];
-					const sighting = crossed as unknown as Sighting;
-					sighting.message = new LazyRecentMessage(
-						at,
-						subject,
-						type,
-						row ? () => row.summary : () => ({ preview: preview ?? '' })
-					);
-					this.#queue(sighting);
-				}
 			})
 		);
 		this.#running = true;

@@ -5,13 +5,10 @@
 import { untrack } from 'svelte';
 import { covers, isRoutineSubject, isValidPattern, TRAFFIC_SUBJECTS } from '$lib/protocol';
 
-import { signInOf } from '$lib/connection';
 import type { BusConnection } from '$lib/connection/ui';
 import { nextFrame, nextTask, type Schedule, type TaskScheduler } from './frame';
 import { Ring } from './ring';
 import { arrivedEntry, isFilterEmpty, matchesFilter, type TrafficEntry, type TrafficFilter } from './traffic';
-import { unpackBatch, type BatchSighting, type TrafficBatch } from './traffic-batch';
-import { TrafficWorker } from './traffic-worker';
 
 export const CAPACITY_CHOICES = [1_000, 10_000, 100_000] as const;
 
@@ -38,9 +35,6 @@ export const DECODE_SLICE_MS = 8;
  */
 export const MOST_WAITING = 20_000;
 
-/** Sightings of routine traffic, read and folded in the traffic worker; `entries` are the batch's rows. */
-export type SightingsListener = (sightings: BatchSighting[], entries: readonly TrafficEntry[]) => void;
-
 /** What the list shows: a count and random access, so a virtual list reads only the rows on screen. */
 export interface TrafficRows {
 	count: number;
@@ -66,13 +60,6 @@ export class TrafficFeed {
 	starting = $state.raw<ReadonlySet<string>>(new Set());
 	/** Routine messages taken in but not yet decoded (the roster and the invalid count are behind by these). */
 	decoding = $state(0);
-	/**
-	 * Where the traffic is read: `worker`, on a connection of its own in the traffic worker (what a
-	 * browser does), or `page`, on the page's connection (Node, or a worker that could not connect).
-	 */
-	readsIn = $state<'worker' | 'page'>('page');
-	/** Why the traffic worker is not used, when it could not be; null otherwise. */
-	workerProblem = $state<string | null>(null);
 
 	/** The rows on show: everything kept (or the snapshot taken at pause), filtered. */
 	rows: TrafficRows = $derived.by(() => {
@@ -94,11 +81,6 @@ export class TrafficFeed {
 	#nextId = 1;
 	#unsubscribe = new Map<string, () => void>();
 	#listeners = new Set<(entry: TrafficEntry) => void>();
-	#sightingListeners = new Set<SightingsListener>();
-	/** Whether to read in a worker; the worker once open (null while opening, or reading in the page). */
-	#useWorker: boolean;
-	#worker: TrafficWorker | null = null;
-	#started: Promise<void> = Promise.resolve();
 	/** Bumped by every start and stop, so a late confirmation of an old start changes nothing. */
 	#generation = 0;
 	#seen = 0;
@@ -120,17 +102,9 @@ export class TrafficFeed {
 
 	constructor(
 		bus: BusConnection,
-		options: {
-			limit?: number;
-			schedule?: Schedule;
-			clock?: () => number;
-			nextTask?: TaskScheduler;
-			/** Read in a worker (a browser's default) or on the page's connection (Node's). */
-			worker?: boolean;
-		} = {}
+		options: { limit?: number; schedule?: Schedule; clock?: () => number; nextTask?: TaskScheduler } = {}
 	) {
 		this.#bus = bus;
-		this.#useWorker = options.worker ?? (typeof document !== 'undefined' && typeof Worker === 'function');
 		this.capacity = options.limit ?? 10_000;
 		this.#ring = new Ring<TrafficEntry>(this.capacity);
 		this.#schedule = options.schedule ?? nextFrame;
@@ -148,26 +122,11 @@ export class TrafficFeed {
 	start(subjects?: readonly string[]): void {
 		this.stop();
 		if (subjects) this.subjects = [...subjects];
-		const generation = this.#generation;
-		this.#started = this.#useWorker
-			? this.#startInWorker(generation).catch(() => undefined)
-			: this.#startInPage(generation);
-	}
-
-	/**
-	 * Resolves once the feed is live (the server has every subscription) or could not start: what a
-	 * join waits for before the tab announces itself, so the roster hears it.
-	 */
-	whenLive(): Promise<void> {
-		return this.#started;
-	}
-
-	#startInPage(generation: number): Promise<void> {
-		this.readsIn = 'page';
 		// Untracked: an effect that starts the feed must not re-run when the person adds a subject.
 		for (const subject of untrack(() => this.subjects)) this.#subscribe(subject);
 		// A round trip after the subscriptions: once the server answers it, it has them all.
-		return this.#bus.flush().then(
+		const generation = this.#generation;
+		this.#bus.flush().then(
 			() => {
 				if (generation === this.#generation) this.live = true;
 			},
@@ -175,42 +134,11 @@ export class TrafficFeed {
 		);
 	}
 
-	async #startInWorker(generation: number): Promise<void> {
-		this.readsIn = 'worker';
-		const details = this.#bus.joinDetails;
-		const opened = await TrafficWorker.open(
-			{ servers: details.servers, signIn: signInOf(details), name: `switchboard: ${details.name} (traffic)` },
-			{
-				batch: (batch) => {
-					if (this.#worker === opened) this.#receiveBatch(batch);
-				},
-				refused: (reason) => (this.#bus.refused = reason)
-			}
-		);
-		if (generation !== this.#generation) {
-			if (typeof opened !== 'string') opened.close();
-			return;
-		}
-		if (typeof opened === 'string') {
-			// The page reads the traffic itself, as it did before the worker: slower in a flood, complete.
-			this.workerProblem = opened;
-			return this.#startInPage(generation);
-		}
-		this.#worker = opened;
-		opened.keep(this.capacity);
-		// Subjects added while it opened are in the list by now.
-		await opened.subscribe(untrack(() => this.subjects));
-		if (generation === this.#generation) this.live = true;
-	}
-
 	stop(): void {
 		this.#generation += 1;
 		this.live = false;
 		for (const unsubscribe of this.#unsubscribe.values()) unsubscribe();
 		this.#unsubscribe.clear();
-		this.#worker?.close();
-		this.#worker = null;
-		this.#started = Promise.resolve();
 	}
 
 	/** Adds a subject or pattern to watch; returns why not, in words, when it cannot. */
@@ -222,27 +150,17 @@ export class TrafficFeed {
 		const covering = this.subjects.find((existing) => covers(existing, subject));
 		if (covering) return `${subject} is already shown: ${covering} covers it.`;
 		this.subjects = [...this.subjects, subject];
+		this.#subscribe(subject);
 		// Until the server answers a round trip made after it, the subscription may not be there yet.
 		this.starting = new Set([...this.starting, subject]);
 		const confirmed = () => (this.starting = new Set([...this.starting].filter((s) => s !== subject)));
-		this.#confirmSubscribed(subject).then(confirmed, confirmed);
+		this.#bus.flush().then(confirmed, confirmed);
 		return null;
-	}
-
-	/** Subscribes to one more subject, wherever the traffic is read; resolves once the server has it. */
-	#confirmSubscribed(subject: string): Promise<void> {
-		if (this.readsIn === 'page') {
-			this.#subscribe(subject);
-			return this.#bus.flush();
-		}
-		// Still opening: the worker subscribes to every subject in the list once it is open.
-		return this.#worker ? this.#worker.subscribe([subject]) : this.#started;
 	}
 
 	removeSubject(subject: string): void {
 		this.#unsubscribe.get(subject)?.();
 		this.#unsubscribe.delete(subject);
-		this.#worker?.unsubscribe(subject);
 		this.subjects = this.subjects.filter((s) => s !== subject);
 	}
 
@@ -255,19 +173,9 @@ export class TrafficFeed {
 		return () => this.#listeners.delete(listener);
 	}
 
-	/**
-	 * Calls `listener` with the sightings of routine traffic read in the worker, already folded per
-	 * agent, once per batch. Those messages do not reach `listen` listeners: only the roster needs them.
-	 */
-	onSightings(listener: SightingsListener): () => void {
-		this.#sightingListeners.add(listener);
-		return () => this.#sightingListeners.delete(listener);
-	}
-
 	setCapacity(capacity: number): void {
 		this.#ring = this.#ring.resized(capacity);
 		this.capacity = capacity;
-		this.#worker?.keep(capacity);
 		this.version += 1;
 	}
 
@@ -315,24 +223,6 @@ export class TrafficFeed {
 			this.#scheduleDecode();
 		} else this.#take(entry);
 		this.#pendingCount += 1;
-		this.#scheduleFlush();
-	}
-
-	/**
-	 * A batch from the traffic worker: every message listed in order; what people wait on decoded and
-	 * handed on now, as in the page; routine ones only listed (the worker counted and folded them).
-	 */
-	#receiveBatch(batch: TrafficBatch) {
-		const entries = unpackBatch(batch, this.#nextId, (entry, routine) => {
-			this.#ring.push(entry);
-			if (!routine) this.#take(entry);
-		});
-		this.#nextId += batch.count;
-		this.#seen += batch.count + batch.held;
-		this.#invalidSeen += batch.invalid;
-		if (batch.sightings.length > 0)
-			for (const listener of this.#sightingListeners) listener(batch.sightings, entries);
-		this.#pendingCount += batch.count + batch.held;
 		this.#scheduleFlush();
 	}
 

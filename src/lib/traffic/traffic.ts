@@ -82,22 +82,6 @@ class LazyEntry implements TrafficEntry {
 	}
 }
 
-/**
- * A message as the list keeps it, decoded on first read, from a payload this page already owns (a
- * batch from the traffic worker): not copied, and never longer than KEPT_BYTES.
- */
-export function packedEntry(
-	id: number,
-	subject: string,
-	reply: string | null,
-	size: number,
-	receivedAt: number,
-	data: Uint8Array,
-	headers: Array<[string, string]>
-): TrafficEntry {
-	return new LazyEntry(id, subject, reply, size, receivedAt, null, data, headers);
-}
-
 /** A message as the list keeps it, decoded now. */
 export function toTrafficEntry(...message: Parameters<typeof arrivedEntry>): TrafficEntry {
 	const entry = arrivedEntry(...message);
