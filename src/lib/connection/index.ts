@@ -3,4 +3,3 @@ export * from './connection-options';
 export * from './connect-options';
 export * from './errors';
 export * from './publish-confirmed';
-export * from './silent-socket';
