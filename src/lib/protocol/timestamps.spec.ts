@@ -35,6 +35,19 @@ describe('parseTimestamp', () => {
 		}
 	});
 
+	it('reads the forms agents write by hand, and the rest the same way as before', () => {
+		const read = (text: string) => parseTimestamp(text)?.toISOString() ?? null;
+		expect(read('2025-12-07T23:11:11.123456789')).toBe('2025-12-07T23:11:11.123Z');
+		expect(read('2025-12-07T23:11:11.1234567891')).toBeNull();
+		expect(read('2025-12-07T23:11:11.')).toBeNull();
+		expect(read('2025-12-07T23:11:11.5x')).toBeNull();
+		expect(read('2025-12-07T2a:11:11')).toBeNull();
+		expect(read(' 2025-12-07T23:11:11.5 ')).toBe('2025-12-07T23:11:11.500Z');
+		expect(read('2025-12-07 23:11:11z')).toBe('2025-12-07T23:11:11.000Z');
+		expect(read('2025-12-07T23:11:11ZZ')).toBeNull();
+		expect(read('2025-12-07T23:11')).toBe('2025-12-07T23:11:00.000Z');
+	});
+
 	it('knows leap years', () => {
 		expect(parseTimestamp('2024-02-29T10:00:00')?.toISOString()).toBe('2024-02-29T10:00:00.000Z');
 		expect(parseTimestamp('2000-02-29T10:00:00')?.toISOString()).toBe('2000-02-29T10:00:00.000Z');
