@@ -1,8 +1,11 @@
 /** What the benchmarks measure in a page, shared by `npm run bench` and `npm run bench:variants`. */
-import type { Page } from '@playwright/test';
+/** A page of Playwright's or of the bare browser (bench/bare-browser.ts). */
+interface Evaluates {
+	evaluate<T>(script: () => T | Promise<T>): Promise<T>;
+}
 
 /** Records the longest gap between animation frames from now until `stop` is called in the page. */
-export async function watchFrames(page: Page) {
+export async function watchFrames(page: Evaluates) {
 	await page.evaluate(() => {
 		const state = { max: 0, last: performance.now(), on: true };
 		(window as unknown as { __frames: typeof state }).__frames = state;

@@ -5,9 +5,9 @@
  * the names read, and builds again after. Tracing slows the page: its msgs/s is not the bench's.
  */
 import { connect } from '@nats-io/transport-node';
-import { chromium } from '@playwright/test';
 import { startSwitchboard } from '../tests/helpers/switchboard';
 import { seedStatusUpdate } from '../src/lib/protocol/fixtures';
+import { launchBareChromium } from './bare-browser';
 
 const MESSAGES = 20_000;
 const STATUS_UPDATE = new TextEncoder().encode(
@@ -16,6 +16,14 @@ const STATUS_UPDATE = new TextEncoder().encode(
 	)
 );
 
+interface TraceEvent {
+	name: string;
+	ph: string;
+	dur?: number;
+	tid: number;
+	args?: { name?: string };
+}
+
 interface ProfileNode {
 	id: number;
 	callFrame: { functionName: string; url: string; lineNumber: number };
@@ -23,42 +31,48 @@ interface ProfileNode {
 }
 
 const server = await startSwitchboard();
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run']
-});
+// The bare browser: Playwright's instrumentation would be most of what the profile shows.
+const browser = await launchBareChromium();
 const agent = await connect({ servers: server.nats, name: 'profile publisher' });
 try {
-	const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-	await page.goto(`${server.app}/?server=${encodeURIComponent(server.ws)}&name=Profile`);
-	await page.getByRole('button', { name: 'Join' }).click();
-	await page.getByText('Watching live:').waitFor();
-	await page.waitForTimeout(500);
-	await browser.startTracing(page, {
-		categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline']
+	const page = await browser.open(`${server.app}/?server=${encodeURIComponent(server.ws)}&name=Profile`);
+	const joinButton = `[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Join')`;
+	await page.waitFor(joinButton, 'the join form');
+	await page.evaluate(`${joinButton}.click()`);
+	await page.waitFor(`document.body.innerText.includes('Watching live:')`, 'the console to watch the bus');
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	const traceEvents: TraceEvent[] = [];
+	const stopCollecting = browser.on((method, params) => {
+		if (method === 'Tracing.dataCollected') traceEvents.push(...(params.value as TraceEvent[]));
 	});
-	const cdp = await page.context().newCDPSession(page);
-	await cdp.send('Profiler.enable');
-	await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-	await cdp.send('Profiler.start');
+	const traced = new Promise((resolve) =>
+		browser.on((method) => method === 'Tracing.tracingComplete' && resolve(null))
+	);
+	await browser.send('Tracing.start', {
+		traceConfig: {
+			includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata']
+		},
+		transferMode: 'ReportEvents'
+	});
+	await page.send('Profiler.enable');
+	await page.send('Profiler.setSamplingInterval', { interval: 100 });
+	await page.send('Profiler.start');
 	const start = Date.now();
 	for (let i = 0; i < MESSAGES; i++) agent.publish('orchestrator.broadcast.status_update', STATUS_UPDATE);
 	await agent.flush();
-	await page.waitForFunction(
-		(n) => {
-			const el = document.querySelector<HTMLElement>('[data-total]');
-			return el !== null && Number(el.dataset.total) >= n && el.dataset.decoding === '0';
-		},
-		MESSAGES,
-		{ polling: 'raf', timeout: 60_000 }
+	await page.waitFor(
+		`Number(document.querySelector('[data-total]')?.dataset.total) >= ${MESSAGES} && document.querySelector('[data-total]').dataset.decoding === '0'`,
+		'every message to be taken in',
+		60_000
 	);
 	const elapsed = Date.now() - start;
-	const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
+	const { profile } = (await page.send('Profiler.stop')) as unknown as {
 		profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
 	};
-	const trace = JSON.parse((await browser.stopTracing()).toString()) as {
-		traceEvents: Array<{ name: string; ph: string; dur?: number; tid: number; args?: { name?: string } }>;
-	};
+	await browser.send('Tracing.end');
+	await traced;
+	stopCollecting();
+	const trace = { traceEvents };
 	const main = trace.traceEvents.find(
 		(e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain'
 	)?.tid;
