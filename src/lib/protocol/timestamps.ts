@@ -75,7 +75,14 @@ function digitsAt(text: string, from: number, to: number): number {
  */
 function readCommonForm(text: string): Fields | null | undefined {
 	const length = text.length;
-	if (length < 19 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':')
+	if (
+		length < 19 ||
+		text[4] !== '-' ||
+		text[7] !== '-' ||
+		text[10] !== 'T' ||
+		text[13] !== ':' ||
+		text[16] !== ':'
+	)
 		return undefined;
 	const year = digitsAt(text, 0, 4);
 	const month = digitsAt(text, 5, 7);
