@@ -8,7 +8,7 @@ import {
 	ANNOUNCE_STREAM,
 	PRESENCE_STORAGE,
 	PRESENCE_STREAM,
-	readStream,
+	forEachStored,
 	requireStorage,
 	type ReplayedMessage
 } from '../storage';
@@ -19,10 +19,22 @@ import {
  * shows that and goes on live.
  */
 export async function replayPresence(nc: NatsConnection): Promise<ReplayedMessage[]> {
+	const messages: ReplayedMessage[] = [];
+	await replayPresenceInBatches(nc, (batch) => void messages.push(...batch));
+	return messages;
+}
+
+/**
+ * As `replayPresence`, a batch at a time, each waited for before the next: a console folds them into
+ * its roster as they come, with the page drawing in between (a busy bus keeps up to 64 MiB of
+ * presence, and folding it all at once held the page for a second). Returns how many there were.
+ */
+export async function replayPresenceInBatches(
+	nc: NatsConnection,
+	onBatch: (batch: ReplayedMessage[]) => void | Promise<void>
+): Promise<number> {
 	await requireStorage(nc, PRESENCE_STORAGE);
-	const [announces, presence] = await Promise.all([
-		readStream(nc, ANNOUNCE_STREAM),
-		readStream(nc, PRESENCE_STREAM)
-	]);
-	return [...announces, ...presence];
+	// Announcements first: who an agent is, before what it has been doing.
+	const announced = await forEachStored(nc, ANNOUNCE_STREAM, undefined, onBatch);
+	return announced + (await forEachStored(nc, PRESENCE_STREAM, undefined, onBatch));
 }

@@ -41,6 +41,35 @@ async function openConsole(clock?: () => number) {
 const unique = () => Math.random().toString(36).slice(2, 8);
 
 describe('RosterState', () => {
+	it('folds a long history in a batch at a time, with turns for the page between them', async () => {
+		await openConsole(); // the presence streams exist from here on
+		const prefix = `crowd-${unique()}`;
+		for (let i = 0; i < 1_500; i++)
+			agent.publish(
+				'orchestrator.broadcast.heartbeat',
+				jsonBytes(seedHeartbeat({ from_agent: `${prefix}-${i}` }))
+			);
+		await agent.flush();
+		const bus = new BusConnection();
+		await bus.join({ servers: [wsUrl], name: 'Grace' });
+		const feed = new TrafficFeed(bus, { schedule: (flush) => setTimeout(flush, 0) });
+		const roster = new RosterState(bus, feed);
+		consoles.push({ bus, roster, feed });
+		// What the page would draw meanwhile: how many of the crowd the roster shows, turn by turn.
+		const shown = new Set<number>();
+		const look = setInterval(() => {
+			let crowd = 0;
+			for (const id of roster.agents.keys()) if (id.startsWith(prefix)) crowd++;
+			shown.add(crowd);
+		}, 0);
+		roster.start();
+		await until(() => roster.history.state === 'ready', 'the history to be read', 20_000);
+		clearInterval(look);
+		expect([...roster.agents.keys()].filter((id) => id.startsWith(prefix))).toHaveLength(1_500);
+		// Part of the crowd was on show before all of it: the history did not arrive in one block.
+		expect([...shown].some((count) => count > 0 && count < 1_500)).toBe(true);
+	});
+
 	it('shows a console that joins later everyone at once, from history kept in JetStream', async () => {
 		// The first console creates the presence streams; the agents speak before the late console opens.
 		const first = await openConsole();

@@ -3,7 +3,7 @@
  * feed decodes, batched per frame. Answers Volta Shell's `mcp.list_agents` with what it knows.
  */
 import { headers, type Msg } from '@nats-io/nats-core';
-import { replayPresence } from '$lib/presence';
+import { replayPresenceInBatches } from '$lib/presence';
 import { StorageError } from '$lib/storage';
 import { GetAgentInfoRequestSchema, ListAgentsRequestSchema, parseJson, voltaSubjects } from '$lib/protocol';
 import {
@@ -21,7 +21,7 @@ import {
 import { RosterIndex } from './roster-index';
 import type { BusConnection } from '$lib/connection/ui';
 import { describeError, isNoResponders } from '$lib/connection';
-import { nextFrame } from '$lib/traffic';
+import { nextFrame, nextTask } from '$lib/traffic';
 import type { TrafficFeed } from '$lib/traffic/ui';
 
 export type HistoryStatus =
@@ -40,6 +40,9 @@ const PROBE_EVERY_MS = 5 * 60_000;
 export type RegistryRole = { state: 'answering' } | { state: 'silent'; reason: string };
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+/** A replay whose roster stopped meanwhile: nothing more is read or folded. */
+class ReplayLeftOff extends Error {}
 
 export class RosterState {
 	/** Bumped whenever the roster changed: what its readers depend on. */
@@ -138,11 +141,15 @@ export class RosterState {
 	async #replay() {
 		this.history = { state: 'loading' };
 		try {
-			const messages = await replayPresence(this.#bus.nats);
-			this.apply(sightingsFrom(messages));
-
-			this.history = { state: 'ready', replayed: messages.length };
+			// Folded a batch at a time, the page drawing in between: a busy bus keeps up to 64 MiB.
+			const replayed = await replayPresenceInBatches(this.#bus.nats, async (batch) => {
+				if (!this.#running) throw new ReplayLeftOff();
+				this.apply(sightingsFrom(batch));
+				await new Promise<void>((resolve) => nextTask(resolve));
+			});
+			this.history = { state: 'ready', replayed };
 		} catch (error) {
+			if (error instanceof ReplayLeftOff) return;
 			const detail = describeError(error);
 			this.history = {
 				state: 'unavailable',

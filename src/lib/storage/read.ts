@@ -37,13 +37,13 @@ const IDLE_MS = 5_000;
  * Reads every message a stream holds now (on one subject, if given), oldest first, handing them over
  * a batch at a time so a large stream is never held in memory at once; stops at the last message
  * that was there when it started (a flood going on meanwhile cannot keep it reading forever).
- * Returns how many it read.
+ * A batch handler that returns a promise is waited for before the next batch. Returns how many it read.
  */
 export async function forEachStored(
 	nc: NatsConnection,
 	stream: string,
 	filterSubject: string | undefined,
-	onBatch: (batch: ReplayedMessage[]) => void
+	onBatch: (batch: ReplayedMessage[]) => void | Promise<void>
 ): Promise<number> {
 	const { jetstream, jetstreamManager } = await loadJetStream();
 	const js = jetstream(nc);
@@ -55,17 +55,25 @@ export async function forEachStored(
 	let batch: ReplayedMessage[] = [];
 	// Pulls of at most READ_BATCH bytes, refilled as they are used up: never more pending than that.
 	const messages = await consumer.consume(READ_BATCH);
-	// Messages that aged out after num_pending was read never come: stop waiting for them.
-	let idle = setTimeout(() => void messages.close(), IDLE_MS);
+	// Messages that aged out after num_pending was read never come: stop waiting for them. One timer,
+	// looking at when the last message came (a timer reset per message was a fifth of reading 120,000).
+	let lastArrival = Date.now();
+	let idle: ReturnType<typeof setTimeout>;
+	const watchIdle = () => {
+		const quiet = Date.now() - lastArrival;
+		if (quiet >= IDLE_MS) void messages.close();
+		else idle = setTimeout(watchIdle, IDLE_MS - quiet);
+	};
+	idle = setTimeout(watchIdle, IDLE_MS);
 	try {
 		for await (const m of messages) {
-			clearTimeout(idle);
-			idle = setTimeout(() => void messages.close(), IDLE_MS);
-			batch.push({ subject: m.subject, data: m.data, at: m.time.getTime(), seq: m.seq });
-			const done = m.info.pending === 0 || m.seq >= lastSeq;
+			lastArrival = Date.now();
+			const { streamSequence: seq, pending } = m.info;
+			batch.push({ subject: m.subject, data: m.data, at: m.time.getTime(), seq });
+			const done = pending === 0 || seq >= lastSeq;
 			if (done || batch.length >= BATCH_MESSAGES) {
 				read += batch.length;
-				onBatch(batch);
+				await onBatch(batch);
 				batch = [];
 			}
 			if (done) break;
@@ -74,7 +82,7 @@ export async function forEachStored(
 		clearTimeout(idle);
 		await messages.close();
 	}
-	if (batch.length) onBatch(batch);
+	if (batch.length) await onBatch(batch);
 	return read + batch.length;
 }
 
@@ -85,7 +93,7 @@ export async function readStream(
 	filterSubject?: string
 ): Promise<ReplayedMessage[]> {
 	const messages: ReplayedMessage[] = [];
-	await forEachStored(nc, stream, filterSubject, (batch) => messages.push(...batch));
+	await forEachStored(nc, stream, filterSubject, (batch) => void messages.push(...batch));
 	return messages;
 }
 
