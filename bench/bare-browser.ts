@@ -92,7 +92,9 @@ export async function launchBareChromium(
 			return () => listeners.delete(listener);
 		},
 		async open(url, options = {}) {
-			const { targetId } = (await send('Target.createTarget', { url: 'about:blank' })) as {
+			// A window of its own: a second tab in one window would hide the first, and a hidden page
+			// gets no animation frames and slowed timers.
+			const { targetId } = (await send('Target.createTarget', { url: 'about:blank', newWindow: true })) as {
 				targetId: string;
 			};
 			const { sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true })) as {

@@ -4,12 +4,14 @@
  * only, parsing each payload as JSON, or running Switchboard's `decode` — in the page, and in a
  * dedicated Worker — plus the longest frame gap in the page meanwhile. Rounds alternate between the
  * variants; every round is printed. docs/benchmarks.md says what it showed and what was decided.
+ * Pages are opened in the bare browser (bench/bare-browser.ts): under Playwright, every WebSocket
+ * frame is copied to the runner, which was most of what the page did.
  */
 import { connect } from '@nats-io/transport-node';
-import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { seedStatusUpdate } from '../src/lib/protocol/fixtures';
 import { startSwitchboard } from '../tests/helpers/switchboard';
+import { launchBareChromium } from './bare-browser';
 import { watchFrames } from './frames';
 
 const MESSAGES = 20_000;
@@ -33,10 +35,7 @@ const payload = new TextEncoder().encode(
 );
 
 const server = await startSwitchboard();
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-background-networking']
-});
+const browser = await launchBareChromium();
 const agent = await connect({ servers: server.nats, name: 'bench publisher' });
 const rates = new Map<string, number[]>();
 const gaps = new Map<string, number[]>();
@@ -44,19 +43,19 @@ try {
 	for (let round = 0; round < ROUNDS; round++)
 		for (const variant of VARIANTS) {
 			// The app's origin (which the server allows), without its Content-Security-Policy.
-			const context = await browser.newContext({ bypassCSP: true });
-			await context.addInitScript({ content: 'window.__name = (f) => f;' });
-			const page = await context.newPage();
-			page.on('pageerror', (error) => console.error(`${variant}: ${error.message}`));
-			await page.goto(server.app);
+			const page = await browser.open(server.app, { bypassCSP: true });
 			await page.evaluate(
-				([variant, server, bundle]) =>
-					Object.assign(window, { __variant: variant, __server: server, __bundle: bundle }),
+				([variant, server, bundle]) => {
+					Object.assign(window, { __variant: variant, __server: server, __bundle: bundle });
+					const element = document.createElement('script');
+					element.type = 'module';
+					element.textContent = bundle;
+					document.head.append(element);
+				},
 				[variant, server.ws, bundle]
 			);
-			await page.addScriptTag({ type: 'module', content: bundle });
-			await page.waitForFunction(() => (window as { __counter?: unknown }).__counter);
-			await page.waitForTimeout(300);
+			await page.waitFor('window.__counter', `the ${variant} client to connect`);
+			await new Promise((resolve) => setTimeout(resolve, 300));
 			const stopFrames = await watchFrames(page);
 			const start = Date.now();
 			for (let i = 0; i < MESSAGES; i++) agent.publish('orchestrator.broadcast.status_update', payload);
@@ -73,7 +72,7 @@ try {
 			const gap = Math.round(await stopFrames());
 			rates.set(variant, [...(rates.get(variant) ?? []), Math.round(MESSAGES / ((end - start) / 1000))]);
 			gaps.set(variant, [...(gaps.get(variant) ?? []), gap]);
-			await context.close();
+			await page.close();
 		}
 	const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 	const base = median(rates.get('page:count')!);

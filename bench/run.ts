@@ -727,13 +727,30 @@ async function main() {
 		if (only) {
 			const scenarios: Record<string, () => Promise<unknown>> = {
 				ingest: () => ingest(bench),
+				roster_1000: async () => {
+					const page = await openApp(bench);
+					const run = await roster(bench, page);
+					await page.close();
+					return run;
+				},
 				roster_10000: () => roster10000(bench),
 				flood: () => floodClicks(bench),
 				under_flood: async () => ({
 					flood: await whileBusy(bench, FLOOD_RATE),
 					busy: await whileBusy(bench, BUSY_RATE)
 				}),
-				memory: () => memory(bench)
+				memory: () => memory(bench),
+				idle: async () => {
+					const page = await openBareApp(bench);
+					const toScreen = await questionToScreen(bench, page);
+					const roundtrips = await answerRoundtrip(bench, page);
+					await page.close();
+					const latency = (values: number[]) => ({
+						p50: percentile(values, 50),
+						p99: percentile(values, 99)
+					});
+					return { question_to_screen_ms: latency(toScreen), answer_roundtrip_ms: latency(roundtrips) };
+				}
 			};
 			for (const name of only) console.log(name, JSON.stringify(await step(name, scenarios[name]), null, 1));
 			return;
