@@ -144,3 +144,24 @@ export async function launchBareChromium(
 		}
 	};
 }
+
+/**
+ * The app at `app`, joined to the server at `ws` as `name` through its join form, once it watches
+ * the bus (and half a second more, for the console to settle).
+ */
+export async function openJoinedApp(
+	browser: BareBrowser,
+	app: string,
+	ws: string,
+	name: string
+): Promise<BarePage> {
+	const page = await browser.open(
+		`${app}/?server=${encodeURIComponent(ws)}&name=${encodeURIComponent(name)}`
+	);
+	const joinButton = `[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Join')`;
+	await page.waitFor(joinButton, 'the join form');
+	await page.evaluate(`${joinButton}.click()`);
+	await page.waitFor(`document.body.innerText.includes('Watching live:')`, 'the console to watch the bus');
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	return page;
+}

@@ -7,7 +7,7 @@
 import { connect } from '@nats-io/transport-node';
 import { startSwitchboard } from '../tests/helpers/switchboard';
 import { seedStatusUpdate } from '../src/lib/protocol/fixtures';
-import { launchBareChromium } from './bare-browser';
+import { launchBareChromium, openJoinedApp } from './bare-browser';
 
 const MESSAGES = 20_000;
 const STATUS_UPDATE = new TextEncoder().encode(
@@ -35,12 +35,7 @@ const server = await startSwitchboard();
 const browser = await launchBareChromium();
 const agent = await connect({ servers: server.nats, name: 'profile publisher' });
 try {
-	const page = await browser.open(`${server.app}/?server=${encodeURIComponent(server.ws)}&name=Profile`);
-	const joinButton = `[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Join')`;
-	await page.waitFor(joinButton, 'the join form');
-	await page.evaluate(`${joinButton}.click()`);
-	await page.waitFor(`document.body.innerText.includes('Watching live:')`, 'the console to watch the bus');
-	await new Promise((resolve) => setTimeout(resolve, 500));
+	const page = await openJoinedApp(browser, server.app, server.ws, 'Profile');
 	const traceEvents: TraceEvent[] = [];
 	const stopCollecting = browser.on((method, params) => {
 		if (method === 'Tracing.dataCollected') traceEvents.push(...(params.value as TraceEvent[]));

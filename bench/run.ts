@@ -12,7 +12,7 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'vite';
 import { startSwitchboard } from '../tests/helpers/switchboard';
 import { seedHeartbeat, seedQuestion, seedStatusUpdate } from '../src/lib/protocol/fixtures';
-import { launchBareChromium, type BareBrowser, type BarePage } from './bare-browser';
+import { launchBareChromium, openJoinedApp, type BareBrowser, type BarePage } from './bare-browser';
 import { watchFrames } from './frames';
 
 const INGEST_MESSAGES = 20_000;
@@ -180,16 +180,8 @@ async function openRawPage(bench: Bench, script: string): Promise<BarePage> {
  * A fresh app page in the bare browser, joined as "Bench", once it watches the bus: what the
  * throughput and latency scenarios measure (Playwright's instrumentation copies every WebSocket frame).
  */
-async function openBareApp(bench: Bench): Promise<BarePage> {
-	const page = await bench.bare.open(
-		`${bench.server.app}/?server=${encodeURIComponent(bench.server.ws)}&name=Bench`
-	);
-	const joinButton = `[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Join')`;
-	await page.waitFor(joinButton, 'the join form');
-	await page.evaluate(`${joinButton}.click()`);
-	await page.waitFor(`document.body.innerText.includes('Watching live:')`, 'the console to watch the bus');
-	await new Promise((resolve) => setTimeout(resolve, 500));
-	return page;
+function openBareApp(bench: Bench): Promise<BarePage> {
+	return openJoinedApp(bench.bare, bench.server.app, bench.server.ws, 'Bench');
 }
 
 /** One burst into the raw client alone in a bare page: msgs/s. */

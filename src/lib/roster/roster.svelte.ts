@@ -41,7 +41,7 @@ export type RegistryRole = { state: 'answering' } | { state: 'silent'; reason: s
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
-/** A replay whose roster stopped meanwhile: nothing more is read or folded. */
+/** A replay whose roster stopped, or that a newer replay replaced: nothing more is read or folded. */
 class ReplayLeftOff extends Error {}
 
 export class RosterState {
@@ -82,6 +82,8 @@ export class RosterState {
 	#stops: Array<() => void> = [];
 	#stopAnswering: (() => void) | null = null;
 	#running = false;
+	/** Bumped by every replay and every stop: a replay that is no longer the latest stops reading. */
+	#replays = 0;
 
 	constructor(bus: BusConnection, feed: TrafficFeed, options: { clock?: () => number } = {}) {
 		this.#bus = bus;
@@ -119,6 +121,7 @@ export class RosterState {
 
 	stop(): void {
 		this.#running = false;
+		this.#replays += 1;
 		for (const stop of this.#stops.splice(0)) stop();
 	}
 
@@ -139,17 +142,20 @@ export class RosterState {
 	}
 
 	async #replay() {
+		const run = ++this.#replays;
 		this.history = { state: 'loading' };
 		try {
 			// Folded a batch at a time, the page drawing in between: a busy bus keeps up to 64 MiB.
 			const replayed = await replayPresenceInBatches(this.#bus.nats, async (batch) => {
-				if (!this.#running) throw new ReplayLeftOff();
+				// Stopped, or a reconnect started a newer replay (which reads it all again): left off.
+				if (run !== this.#replays) throw new ReplayLeftOff();
 				this.apply(sightingsFrom(batch));
 				await new Promise<void>((resolve) => nextTask(resolve));
 			});
-			this.history = { state: 'ready', replayed };
+			if (run === this.#replays) this.history = { state: 'ready', replayed };
 		} catch (error) {
-			if (error instanceof ReplayLeftOff) return;
+			// A replay left off, or replaced, says nothing: the latest one speaks for the history.
+			if (error instanceof ReplayLeftOff || run !== this.#replays) return;
 			const detail = describeError(error);
 			this.history = {
 				state: 'unavailable',
