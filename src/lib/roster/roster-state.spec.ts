@@ -1,7 +1,13 @@
 /** The roster of a page against a real server: history for late joiners, Volta's registry, the 90 s rule. */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { jsonBytes, seedHeartbeat, voltaAnnounce, voltaHeartbeat } from '$lib/protocol/fixtures';
+import {
+	jsonBytes,
+	seedHeartbeat,
+	seedStatusUpdate,
+	voltaAnnounce,
+	voltaHeartbeat
+} from '$lib/protocol/fixtures';
 import { agentState, toListedAgents } from './roster';
 import { until } from '../../../tests/helpers/watching';
 import { BusConnection } from '$lib/connection/ui';
@@ -41,33 +47,46 @@ async function openConsole(clock?: () => number) {
 const unique = () => Math.random().toString(36).slice(2, 8);
 
 describe('RosterState', () => {
-	it('folds a long history in a batch at a time, with turns for the page between them', async () => {
+	it('shows a long history whole once read, never half of it: nobody is half known', async () => {
 		await openConsole(); // the presence streams exist from here on
+		// A person as a page announces them: Volta's announcement (its own stream, replayed first) and
+		// the orchestrator's status update, with a crowd's heartbeats between the two in the history.
+		const person = `person-${unique()}`;
+		agent.publish('agent.announce', jsonBytes(voltaAnnounce({ id: person, name: 'Grace' })));
 		const prefix = `crowd-${unique()}`;
 		for (let i = 0; i < 1_500; i++)
 			agent.publish(
 				'orchestrator.broadcast.heartbeat',
 				jsonBytes(seedHeartbeat({ from_agent: `${prefix}-${i}` }))
 			);
+		agent.publish(
+			'orchestrator.broadcast.status_update',
+			jsonBytes(seedStatusUpdate({ from_agent: person, content: { status: 'online' } }))
+		);
 		await agent.flush();
 		const bus = new BusConnection();
-		await bus.join({ servers: [wsUrl], name: 'Grace' });
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
 		const feed = new TrafficFeed(bus, { schedule: (flush) => setTimeout(flush, 0) });
 		const roster = new RosterState(bus, feed);
 		consoles.push({ bus, roster, feed });
-		// What the page would draw meanwhile: how many of the crowd the roster shows, turn by turn.
+		// What the page would draw meanwhile, turn by turn: how much of the crowd, and how the person.
 		const shown = new Set<number>();
+		const personAs = new Set<string>();
 		const look = setInterval(() => {
 			let crowd = 0;
 			for (const id of roster.agents.keys()) if (id.startsWith(prefix)) crowd++;
 			shown.add(crowd);
+			const seen = roster.agents.get(person);
+			if (seen) personAs.add(seen.dialects.join('+'));
 		}, 0);
 		roster.start();
 		await until(() => roster.history.state === 'ready', 'the history to be read', 20_000);
 		clearInterval(look);
+		expect(roster.agents.get(person)).toMatchObject({ name: 'Grace', dialects: ['volta', 'seed'] });
+		// Ping-able from the first moment it is shown: never only Volta's (which has no ping).
+		expect([...personAs]).toEqual(['volta+seed']);
 		expect([...roster.agents.keys()].filter((id) => id.startsWith(prefix))).toHaveLength(1_500);
-		// Part of the crowd was on show before all of it: the history did not arrive in one block.
-		expect([...shown].some((count) => count > 0 && count < 1_500)).toBe(true);
+		expect([...shown].sort((a, b) => a - b)).toEqual([0, 1_500]);
 	});
 
 	it('shows a console that joins later everyone at once, from history kept in JetStream', async () => {

@@ -13,6 +13,7 @@ import {
 import {
 	agentState,
 	applySightings,
+	compactSightings,
 	countByState,
 	filterRoster,
 	sightingOf,
@@ -272,5 +273,62 @@ describe('filtering and listing', () => {
 		expect(sinceText(T0, T0 + 45_000)).toBe('45 s ago');
 		expect(sinceText(T0, T0 + 180_000)).toBe('3 min ago');
 		expect(sinceText(T0, T0 + 3 * 3600_000)).toBe('3 h ago');
+	});
+});
+
+describe('compacting a long presence history', () => {
+	const statusOf = (from: string, status: string, work: string) =>
+		seedStatusUpdate({ from_agent: from, content: { status, work_stream_id: work } });
+
+	it('20,000 identical status updates from one agent are held as the first and the newest 20, to the same roster', () => {
+		const all = Array.from({ length: 20_000 }, (_, i) =>
+			see('orchestrator.broadcast.status_update', statusOf('coder-1', 'started', '2.1'), T0 + i)
+		);
+		const kept = compactSightings(all);
+		expect(kept).toHaveLength(21);
+		expect(kept[0]).toBe(all[0]);
+		expect(kept.at(-1)).toBe(all.at(-1));
+		expect(applySightings(new Map(), kept)).toEqual(applySightings(new Map(), all));
+	});
+
+	it('makes the same roster as every sighting, for any mix of agents, words and work streams', () => {
+		// A small deterministic generator: the same cases every run.
+		let seed = 7;
+		const random = (n: number) => {
+			seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+			return seed % n;
+		};
+		const words = ['started', 'alive', 'blocked', 'online', 'stopping'];
+		let left = 0;
+		for (let round = 0; round < 200; round++) {
+			const sightings: Sighting[] = [];
+			for (let i = 0; i < 120; i++) {
+				const from = `agent-${random(3)}`;
+				const at = T0 + i * 10;
+				const pick = random(4);
+				sightings.push(
+					pick === 0
+						? see(
+								'orchestrator.broadcast.heartbeat',
+								seedHeartbeat({ from_agent: from, content: { status: words[random(5)] } }),
+								at
+							)
+						: pick === 1
+							? see('agent.announce', voltaAnnounce({ id: from, name: `Name ${random(2)}` }), at)
+							: see(
+									'orchestrator.broadcast.status_update',
+									statusOf(from, words[random(5)], `w${random(2)}`),
+									at
+								)
+				);
+			}
+			const before = applySightings(new Map(), sightings.slice(0, 10));
+			const rest = sightings.slice(10);
+			const kept = compactSightings(rest);
+			expect(applySightings(before, kept)).toEqual(applySightings(before, rest));
+			left += rest.length - kept.length;
+		}
+		// Not a test that cannot fail: many were left out along the way.
+		expect(left).toBeGreaterThan(1_000);
 	});
 });

@@ -7,6 +7,7 @@ import { replayPresenceInBatches } from '$lib/presence';
 import { StorageError } from '$lib/storage';
 import { GetAgentInfoRequestSchema, ListAgentsRequestSchema, parseJson, voltaSubjects } from '$lib/protocol';
 import {
+	compactSightings,
 	filterOrdered,
 	sightingOf,
 	sightingsFrom,
@@ -40,6 +41,9 @@ const PROBE_EVERY_MS = 5 * 60_000;
 export type RegistryRole = { state: 'answering' } | { state: 'silent'; reason: string };
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+/** How many replayed sightings are held before those that change nothing are left out (and again as many more). */
+const COMPACT_REPLAY_AT = 8_192;
 
 /** A replay whose roster stopped, or that a newer replay replaced: nothing more is read or folded. */
 class ReplayLeftOff extends Error {}
@@ -145,14 +149,24 @@ export class RosterState {
 		const run = ++this.#replays;
 		this.history = { state: 'loading' };
 		try {
-			// Folded a batch at a time, the page drawing in between: a busy bus keeps up to 64 MiB.
+			// Read a batch at a time, the page drawing in between: a busy bus keeps up to 64 MiB. Shown
+			// whole at the end: announcements come first, so an agent shown halfway through would be
+			// half known (a person's Volta announcement without their orchestrator status: "no ping").
+			let history: Sighting[] = [];
+			let compactAt = COMPACT_REPLAY_AT;
 			const replayed = await replayPresenceInBatches(this.#bus.nats, async (batch) => {
 				// Stopped, or a reconnect started a newer replay (which reads it all again): left off.
 				if (run !== this.#replays) throw new ReplayLeftOff();
-				this.apply(sightingsFrom(batch));
+				for (const sighting of sightingsFrom(batch)) history.push(sighting);
+				if (history.length >= compactAt) {
+					history = compactSightings(history);
+					compactAt = history.length + COMPACT_REPLAY_AT;
+				}
 				await new Promise<void>((resolve) => nextTask(resolve));
 			});
-			if (run === this.#replays) this.history = { state: 'ready', replayed };
+			if (run !== this.#replays) return;
+			this.apply(history);
+			this.history = { state: 'ready', replayed };
 		} catch (error) {
 			// A replay left off, or replaced, says nothing: the latest one speaks for the history.
 			if (error instanceof ReplayLeftOff || run !== this.#replays) return;

@@ -222,6 +222,64 @@ function sightingOfMessage(
 	}
 }
 
+/** What a sighting says about its agent, beside the message it came in (compared by `compactSightings`). */
+export type SightingFields = Omit<Sighting, 'message'>;
+
+function sameContent(a: SightingFields, b: SightingFields): boolean {
+	return (
+		a.dialect === b.dialect &&
+		a.kind === b.kind &&
+		a.name === b.name &&
+		a.team === b.team &&
+		a.status === b.status &&
+		a.workStream === b.workStream &&
+		a.leaving === b.leaving &&
+		sameList(a.capabilities, b.capabilities) &&
+		(a.announce === b.announce || JSON.stringify(a.announce) === JSON.stringify(b.announce))
+	);
+}
+
+function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
+	if (a === b) return true;
+	if (!a || !b || a.length !== b.length) return false;
+	return a.every((item, i) => item === b[i]);
+}
+
+/**
+ * The sightings that change what `applySightings` makes of these, in order: the rest are left out.
+ * One is left out when a later one kept from the same agent says the same about it (so every field
+ * it sets is set again, later), its message would be pushed out of the agent's recent messages by
+ * the kept ones after it, it is not the agent's first here (which `firstSeen` comes from) and it was
+ * not stored later than they were. 20,000 status updates from one agent become about 21. Used to
+ * hold a long presence history folded in turns, in the memory of what it shows.
+ */
+export function compactSightings<S extends SightingFields>(sightings: readonly S[]): S[] {
+	const first = new Map<string, number>();
+	sightings.forEach((s, i) => {
+		if (!first.has(s.id)) first.set(s.id, i);
+	});
+	const kept: S[] = [];
+	const after = new Map<string, { next: S; count: number; storedAt: number }>();
+	for (let i = sightings.length - 1; i >= 0; i--) {
+		const s = sightings[i];
+		const later = after.get(s.id);
+		const redundant =
+			later !== undefined &&
+			first.get(s.id) !== i &&
+			later.count >= RECENT_LIMIT &&
+			(s.storedAt === undefined || s.storedAt <= later.storedAt) &&
+			sameContent(s, later.next);
+		if (redundant) continue;
+		kept.push(s);
+		after.set(s.id, {
+			next: s,
+			count: (later?.count ?? 0) + 1,
+			storedAt: Math.max(later?.storedAt ?? Number.NEGATIVE_INFINITY, s.storedAt ?? Number.NEGATIVE_INFINITY)
+		});
+	}
+	return kept.reverse();
+}
+
 export function newAgent(sighting: Sighting): RosterAgent {
 	return {
 		id: sighting.id,
