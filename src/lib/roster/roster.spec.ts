@@ -159,6 +159,24 @@ describe('building the roster from traffic', () => {
 		expect(roster.get('volta-claude-1')).toMatchObject({ lastSeen: T0 + 60_000, leftAt: null });
 	});
 
+	it('keeps who an agent says it is now when an older announcement is replayed after it', () => {
+		// A console reads its history while live traffic is shown: an agent renamed itself meanwhile.
+		let roster = build(
+			see('agent.announce', voltaAnnounce({ name: 'New Name', capabilities: ['deploy'] }), T0 + 60_000)
+		);
+		roster = applySightings(roster, [
+			see('agent.announce', voltaAnnounce({ name: 'Old Name', capabilities: ['code'] }), T0)
+		]);
+		expect(roster.get('volta-claude-1')).toMatchObject({ name: 'New Name', capabilities: ['deploy'] });
+		// What only the older one says still fills in: a heartbeat says no name, the replayed announcement does.
+		roster = build(see('agent.volta-claude-1.heartbeat', voltaHeartbeat(), T0 + 60_000));
+		roster = applySightings(roster, [see('agent.announce', voltaAnnounce({ name: 'Old Name' }), T0)]);
+		expect(roster.get('volta-claude-1')).toMatchObject({
+			name: 'Old Name',
+			capabilities: ['code', 'review']
+		});
+	});
+
 	it('does not change the roster it is given', () => {
 		const before = build(see('agent.announce', voltaAnnounce()));
 		applySightings(before, [see('agent.announce', voltaAnnounce({ name: 'Renamed' }))]);

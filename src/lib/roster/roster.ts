@@ -51,6 +51,12 @@ export interface RosterAgent {
 	 */
 	statusAt: number;
 	workStreamAt: number;
+	/**
+	 * When the newest message that said who it is (name, kind, team, capabilities, announcement) was
+	 * sent. An older one read later (the history, replayed after live traffic) only fills in what
+	 * nothing newer said.
+	 */
+	identityAt: number;
 	firstSeen: number;
 	lastSeen: number;
 	/**
@@ -292,6 +298,7 @@ export function newAgent(sighting: Sighting): RosterAgent {
 		workStream: null,
 		statusAt: Number.NEGATIVE_INFINITY,
 		workStreamAt: Number.NEGATIVE_INFINITY,
+		identityAt: Number.NEGATIVE_INFINITY,
 		firstSeen: sighting.at,
 		lastSeen: sighting.at,
 		storedSeen: null,
@@ -337,23 +344,35 @@ export function fold(agent: RosterAgent, s: Sighting): RosterAgent {
 	const setsStatus =
 		s.status !== undefined && s.at >= agent.statusAt && replacesStatus(s.status, agent.status);
 	const setsWorkStream = s.workStream !== undefined && s.at >= agent.workStreamAt;
+	// Who it says it is: from the newest message that says so; an older one fills in only what is unsaid.
+	const current = s.at >= agent.identityAt;
+	const speaks =
+		s.name !== undefined ||
+		s.kind !== undefined ||
+		s.team !== undefined ||
+		s.capabilities !== undefined ||
+		s.announce !== undefined;
 	return {
 		id: agent.id,
-		name: s.name ?? agent.name,
-		kind: s.kind ?? agent.kind,
+		name: s.name !== undefined && (current || agent.name === agent.id) ? s.name : agent.name,
+		kind: s.kind !== undefined && (current || agent.kind === 'external') ? s.kind : agent.kind,
 		dialects: agent.dialects.includes(s.dialect) ? agent.dialects : [...agent.dialects, s.dialect],
-		team: s.team ?? agent.team,
-		capabilities: s.capabilities ?? agent.capabilities,
+		team: s.team !== undefined && (current || agent.team === null) ? s.team : agent.team,
+		capabilities:
+			s.capabilities !== undefined && (current || agent.capabilities.length === 0)
+				? s.capabilities
+				: agent.capabilities,
 		status: setsStatus ? s.status! : agent.status,
 		workStream: setsWorkStream ? s.workStream! : agent.workStream,
 		statusAt: setsStatus ? s.at : agent.statusAt,
 		workStreamAt: setsWorkStream ? s.at : agent.workStreamAt,
+		identityAt: speaks && current ? s.at : agent.identityAt,
 		firstSeen: Math.min(agent.firstSeen, s.at),
 		lastSeen: Math.max(agent.lastSeen, s.at),
 		storedSeen:
 			s.storedAt !== undefined ? Math.max(agent.storedSeen ?? s.storedAt, s.storedAt) : agent.storedSeen,
 		leftAt: newer ? (s.leaving ? s.at : null) : agent.leftAt,
-		announce: s.announce ?? agent.announce,
+		announce: s.announce !== undefined && (current || agent.announce === null) ? s.announce : agent.announce,
 		recent: withRecent(agent.recent, s.message)
 	};
 }
