@@ -42,6 +42,21 @@ export async function openComposer(page: import('@playwright/test').Page, me: st
 	await expect(page.getByRole('form', { name: 'Compose a message' })).toBeVisible();
 }
 
+/**
+ * Chooses a radio button, or presses a button, from the keyboard. The composer sits below the live
+ * inbox, which grows and reflows as questions arrive and names resolve: a click's press and release
+ * can land on different things (seen in CI: the radio focused, not checked).
+ */
+export async function chooseByKeyboard(radio: import('@playwright/test').Locator) {
+	const { expect } = await import('@playwright/test');
+	await radio.press('Space');
+	await expect(radio).toBeChecked();
+}
+
+export async function pressByKeyboard(button: import('@playwright/test').Locator) {
+	await button.press('Enter');
+}
+
 /** Opens a raw WebSocket to `url` from the page's origin: 'open', or 'refused'. */
 export function tryWebSocket(page: import('@playwright/test').Page, url: string): Promise<string> {
 	return page.evaluate(

@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test, type Page } from '@playwright/test';
 import { jsonBytes, seedHeartbeat, seedStatusUpdate } from '../../src/lib/protocol/fixtures';
-import { joinAs, natsUrl, openComposer } from './env';
+import { chooseByKeyboard, joinAs, natsUrl, openComposer, pressByKeyboard } from './env';
 
 let agent: NatsConnection;
 test.beforeAll(async () => {
@@ -174,30 +174,30 @@ test('composes and sends as the joined agent: a broadcast, and a request whose r
 	const form = page.getByRole('form', { name: 'Compose a message' });
 	const marker = unique();
 	await form.getByLabel('Content (JSON)').fill(`{"status": "completed", "marker": "${marker}"}`);
-	await form.getByRole('button', { name: 'Send' }).click();
+	await pressByKeyboard(form.getByRole('button', { name: 'Send' }));
 	await expect(form.getByRole('status')).toContainText('Sent on orchestrator.broadcast.status_update.');
 	await expect.poll(() => seen.some((m) => m.content.marker === marker && m.from_agent === me)).toBe(true);
 
-	await form.getByLabel('Request / reply').check();
+	await chooseByKeyboard(form.getByLabel('Request / reply'));
 	await form.getByLabel('Type').selectOption('resource_request');
 	await form.getByLabel('Agent id').fill(architect);
 	await form.getByLabel('Content (JSON)').fill('{"resource": "task_model"}');
-	await form.getByRole('button', { name: 'Send' }).click();
+	await pressByKeyboard(form.getByRole('button', { name: 'Send' }));
 	await expect(form.getByRole('status')).toContainText(`${architect} replied with resource_response:`);
 	await expect(form.getByLabel('Reply', { exact: true })).toContainText('"schema": "v2"');
 
 	// The console's own orchestrator.> subscription means NATS never reports "no responders": a timeout it is.
 	await form.getByLabel('Wait').selectOption('2000');
 	await form.getByLabel('Agent id').fill(`nobody-${marker}`);
-	await form.getByRole('button', { name: 'Send' }).click();
+	await pressByKeyboard(form.getByRole('button', { name: 'Send' }));
 	await expect(form.getByRole('alert')).toContainText(
 		`No reply within 2 s from nobody-${marker}: check that it is on the bus`
 	);
 
-	await form.getByLabel('Broadcast').check();
+	await chooseByKeyboard(form.getByLabel('Broadcast'));
 	await form.getByLabel('Type').selectOption('status_update');
 	await form.getByLabel('Content (JSON)').fill(`{"status": "x", "blob": "${'y'.repeat(1_100_000)}"}`);
-	await form.getByRole('button', { name: 'Send' }).click();
+	await pressByKeyboard(form.getByRole('button', { name: 'Send' }));
 	await expect(form.getByRole('alert')).toContainText(
 		'this server accepts at most 1.0 MB. Send less content.'
 	);

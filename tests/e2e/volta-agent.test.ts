@@ -7,7 +7,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test, type Page } from '@playwright/test';
 import { VoltaAgent, VoltaRegistry } from '../agents/volta-agent';
-import { findAgent, joinAs, natsUrl, openComposer } from './env';
+import { chooseByKeyboard, findAgent, joinAs, natsUrl, openComposer, pressByKeyboard } from './env';
 
 const unique = () => Math.random().toString(36).slice(2, 7);
 let nc: NatsConnection;
@@ -55,11 +55,11 @@ test('a person starts a conversation in Voltaâ€™s format, and answers the agentâ
 	await openComposer(page, me);
 	const form = page.getByRole('form', { name: 'Compose a message' });
 	await form.getByLabel('Format').selectOption('volta');
-	await form.getByLabel('To an agent').check();
+	await chooseByKeyboard(form.getByLabel('To an agent'));
 	await form.getByLabel('Agent id').fill(volta.id);
 	await form.getByLabel('Type').selectOption('query');
 	await form.getByLabel('Message', { exact: true }).fill('Which database should the parser use?');
-	await form.getByRole('button', { name: 'Send' }).click();
+	await pressByKeyboard(form.getByRole('button', { name: 'Send' }));
 	await expect(form).toContainText(`Sent on agent.${volta.id}.message`);
 	await expect.poll(() => volta.received.length).toBe(1);
 	expect(volta.received[0]).toMatchObject({
