@@ -42,7 +42,11 @@ export type RegistryRole = { state: 'answering' } | { state: 'silent'; reason: s
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
-/** How many replayed sightings are held before those that change nothing are left out (and again as many more). */
+/**
+ * How many replayed sightings are held before those that change nothing are left out; after that,
+ * twice as many as were left (so a history where little can be left out is not gone over again and
+ * again: the work stays proportional to its length).
+ */
 const COMPACT_REPLAY_AT = 8_192;
 
 /** A replay whose roster stopped, or that a newer replay replaced: nothing more is read or folded. */
@@ -160,7 +164,7 @@ export class RosterState {
 				for (const sighting of sightingsFrom(batch)) history.push(sighting);
 				if (history.length >= compactAt) {
 					history = compactSightings(history);
-					compactAt = history.length + COMPACT_REPLAY_AT;
+					compactAt = Math.max(COMPACT_REPLAY_AT, history.length * 2);
 				}
 				await new Promise<void>((resolve) => nextTask(resolve));
 			});
