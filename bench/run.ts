@@ -392,15 +392,11 @@ async function answerRoundtrip(bench: Bench, page: BarePage, count = ANSWERS): P
  * sent, and from the moment the page had taken every one in), and frame gaps meanwhile.
  */
 async function roster(bench: Bench, page: BarePage) {
-	const before = await onlineCount(page);
-	const total = await page.evaluate(() =>
-		Number(document.querySelector<HTMLElement>('[data-total]')?.dataset.total ?? 0)
-	);
 	const stopFrames = await watchFrames(page);
-	const watched = watchArrival(page, total + ROSTER_AGENTS, before + ROSTER_AGENTS);
+	const { arrival } = await watchMoreAgents(page, ROSTER_AGENTS);
 	const start = Date.now();
 	await heartbeats(bench, 'fleet', ROSTER_AGENTS);
-	const { taken, shown } = await watched;
+	const { taken, shown } = await arrival;
 	const gap = await stopFrames();
 	// The raw client, in a fresh page too, counting the same heartbeats: the floor under renderMs.
 	const raw = await openRawPage(bench, await rawBaselineScript());
@@ -419,11 +415,16 @@ async function roster(bench: Bench, page: BarePage) {
 }
 
 /**
- * Watched in the page, frame by frame: when its traffic count says `messages` were taken in, and
- * when the roster says `agents` are online.
+ * Watched in the page, frame by frame, from now on: when its traffic count says one heartbeat from
+ * each of `agents` more agents was taken in, and when the roster says that many more are online.
  */
-function watchArrival(page: BarePage, messages: number, agents: number) {
-	return page.evaluate(
+async function watchMoreAgents(page: BarePage, agents: number) {
+	const before = await onlineCount(page);
+	const total = await page.evaluate(() =>
+		Number(document.querySelector<HTMLElement>('[data-total]')?.dataset.total ?? 0)
+	);
+	// Wrapped: awaiting this function must not wait for the arrival itself.
+	const arrival = page.evaluate(
 		([messages, agents]) =>
 			new Promise<{ taken: number; shown: number }>((resolve) => {
 				let taken = 0;
@@ -438,8 +439,9 @@ function watchArrival(page: BarePage, messages: number, agents: number) {
 				};
 				check();
 			}),
-		[messages, agents]
+		[total + agents, before + agents]
 	);
+	return { arrival };
 }
 
 /** Waits until the page's traffic count reaches `count`. */
@@ -494,15 +496,11 @@ async function heartbeats(bench: Bench, prefix: string, agents: number, count = 
  */
 async function roster10000(bench: Bench) {
 	const page = await openBareApp(bench);
-	const before = await onlineCount(page);
-	const total = await page.evaluate(() =>
-		Number(document.querySelector<HTMLElement>('[data-total]')?.dataset.total ?? 0)
-	);
 	const stopFrames = await watchFrames(page);
-	const watched = watchArrival(page, total + LARGE_ROSTER, before + LARGE_ROSTER);
+	const { arrival } = await watchMoreAgents(page, LARGE_ROSTER);
 	const start = Date.now();
 	await heartbeats(bench, 'swarm', LARGE_ROSTER);
-	const { taken, shown } = await watched;
+	const { taken, shown } = await arrival;
 	const renderGap = await stopFrames();
 	const searchMs = await page.evaluate(
 		(name) => {

@@ -25,9 +25,9 @@ export async function replayPresence(nc: NatsConnection): Promise<ReplayedMessag
 }
 
 /**
- * As `replayPresence`, a batch at a time, each waited for before the next: a console folds them into
- * its roster as they come, with the page drawing in between (a busy bus keeps up to 64 MiB of
- * presence, and folding it all at once held the page for a second). Returns how many there were.
+ * As `replayPresence`, a batch at a time, each waited for before the next: a console decodes each
+ * batch in a turn of its own, with the page drawing in between (a busy bus keeps up to 64 MiB of
+ * presence, and decoding it all at once held the page for a second). Returns how many there were.
  */
 export async function replayPresenceInBatches(
 	nc: NatsConnection,
