@@ -16,6 +16,10 @@ test.beforeEach(async () => {
 	agent = await connect({ servers: switchboard.nats, name: 'agent on TCP (test)' });
 });
 test.afterEach(async () => {
+	// A failure here comes with what the server said (a slow consumer it cut off, say).
+	const testInfo = test.info();
+	if (testInfo.status !== testInfo.expectedStatus && switchboard)
+		await testInfo.attach('npm start and nats-server output', { body: switchboard.output() });
 	await agent?.close();
 	await switchboard?.stop();
 });
@@ -90,12 +94,14 @@ test('a 140 MB junk flood on the inbox subjects: the page stays connected, keeps
 }) => {
 	test.setTimeout(120_000);
 	await join(page, 'Ada');
-	// Every state the connection badge takes from now on.
+	// Every state the connection badge takes from now on, with what it says (why it reconnects).
 	await page.evaluate(() => {
 		const badge = document.querySelector('[role="status"][data-state]')!;
 		const seen: string[] = [];
 		(window as unknown as { seenStates: string[] }).seenStates = seen;
-		new MutationObserver(() => seen.push(badge.getAttribute('data-state') ?? '')).observe(badge, {
+		new MutationObserver(() =>
+			seen.push(`${badge.getAttribute('data-state')}: ${badge.textContent?.trim()}`)
+		).observe(badge, {
 			attributes: true,
 			attributeFilter: ['data-state']
 		});
