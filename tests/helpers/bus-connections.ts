@@ -1,14 +1,15 @@
 /** The page's BusConnection in vitest specs: each one made for a test is left after it. */
 import { afterEach } from 'vitest';
-import { BusConnection } from '../../src/lib/connection/ui';
+import { BusConnection, type Connector } from '../../src/lib/connection/ui';
 
-export function busesLeftAfterEach(): () => BusConnection {
+/** `connect` opens its connections, as the page's does by default (`wsconnect`). */
+export function busesLeftAfterEach(): (connect?: Connector) => BusConnection {
 	const open: BusConnection[] = [];
 	afterEach(async () => {
 		await Promise.all(open.splice(0).map((bus) => bus.leave()));
 	});
-	return () => {
-		const bus = new BusConnection();
+	return (connect) => {
+		const bus = new BusConnection(connect);
 		open.push(bus);
 		return bus;
 	};

@@ -3,6 +3,7 @@
  * same W3C API the browser has), with agents on the official TCP client.
  */
 import { connect } from '@nats-io/transport-node';
+import { wsconnect } from '@nats-io/nats-core';
 import { describe, expect, inject, it } from 'vitest';
 import { jsonBytes, seedQuestion, seedStatusUpdate, voltaHeartbeat } from '$lib/protocol/fixtures';
 import { until } from '../../../tests/helpers/watching';
@@ -61,6 +62,53 @@ describe('BusConnection', () => {
 		} finally {
 			await server.stop();
 		}
+	});
+	it('takes a connection busy reading a backlog for a live one, and drops nothing it was sent', async () => {
+		// Pings every 50 ms, so that a backlog of 3 s leaves many unanswered: the
+		// server answers a PING in order, behind everything it already queued for this reader.
+		const bus = newBus((options) => wsconnect({ ...options, pingInterval: 50 }));
+		await bus.join({ servers: [wsUrl], name: 'Ada' });
+		let reconnects = 0;
+		bus.onReconnect(() => (reconnects += 1));
+		const states = new Set<string>();
+		const watching = setInterval(() => states.add(bus.status.state), 5);
+		// The pings did go unanswered: otherwise this test would pass on any code.
+		let mostPending = 0;
+		void (async () => {
+			for await (const event of bus.nats.status())
+				if (event.type === 'ping') mostPending = Math.max(mostPending, event.pendingPings);
+		})();
+		const subject = `backlog.${Date.now()}`;
+		let received = 0;
+		// A reader slower than the sender, as a page on a slow machine is during a flood.
+		bus.subscribe(subject, () => {
+			received += 1;
+			const until = performance.now() + 0.3;
+			while (performance.now() < until);
+		});
+		await bus.flush();
+		const agent = await connect({ servers: natsUrl });
+		const sent = 10_000;
+		try {
+			const payload = new Uint8Array(256);
+			for (let i = 0; i < sent; i++) agent.publish(subject, payload);
+			await agent.flush();
+			await until(
+				() => received === sent || reconnects > 0,
+				'the backlog read, or the connection dropped',
+				15_000
+			);
+			await bus.flush();
+		} finally {
+			clearInterval(watching);
+			await agent.close();
+		}
+		expect({ received, reconnects, states: [...states] }).toEqual({
+			received: sent,
+			reconnects: 0,
+			states: ['connected']
+		});
+		expect(mostPending).toBeGreaterThan(2);
 	});
 });
 

@@ -18,9 +18,13 @@ import {
 	type JoinDetails
 } from './connection-options';
 import { connectOptionsFor } from './connect-options';
+import { PINGS_OUT_BACKSTOP, PingWatch } from './liveness';
 
 /** How long a socket that stopped answering pings gets to close by itself before it is abandoned. */
 const STALE_SOCKET_GRACE_MS = 1_000;
+
+/** What the status says while a connection whose socket went silent reconnects. */
+const SILENT_SOCKET = 'The server stopped answering pings.';
 
 /**
  * nats-core reconnects after a stale connection only once the WebSocket reports itself closed, and
@@ -38,6 +42,20 @@ function abandonSilentSocket(nc: NatsConnection): void {
 		if (!transport || transport.socketClosed !== false || typeof transport._cleanup !== 'function') return;
 		(transport._cleanup as () => void).call(transport);
 	}, STALE_SOCKET_GRACE_MS);
+}
+
+/**
+ * Watches `nc`'s pings (see `PingWatch`) and, when its socket is dead, drops it and reconnects,
+ * as nats-core would after its own count of unanswered pings. Returns what to call with each status.
+ */
+function reconnectWhenSilent(nc: NatsConnection, onDead: () => void): (event: Status) => void {
+	const pings = new PingWatch();
+	return (event) => {
+		if (event.type !== 'ping' || !pings.isDead(event.pendingPings, nc.stats().inMsgs)) return;
+		onDead();
+		abandonSilentSocket(nc);
+		void nc.reconnect().catch(() => undefined);
+	};
 }
 
 export type ConnectionStatus =
@@ -119,9 +137,10 @@ export class BusConnection {
 			...connectOptionsFor(details.servers, `switchboard: ${details.name}`, details),
 			reconnectDelayHandler: () => reconnectDelay(this.#attempts),
 			// A WebSocket dropped without a close (a sleeping laptop, a dead proxy) is noticed
-			// after 2 unanswered pings: within 15 s. A PING is 6 bytes.
+			// after 2 unanswered pings with nothing else read meanwhile: within 15 s. A PING is
+			// 6 bytes. A socket still delivering messages is busy, not dead (`PingWatch`).
 			pingInterval: 5_000,
-			maxPingOut: 2
+			maxPingOut: PINGS_OUT_BACKSTOP
 		};
 		try {
 			nc = await this.#connect(options);
@@ -178,9 +197,11 @@ export class BusConnection {
 		}
 		void main.closed().then(() => quiet.close().catch(() => undefined));
 		this.#quietUp = true;
+		const watchPings = reconnectWhenSilent(quiet, () => (this.#quietUp = false));
 		void (async () => {
 			for await (const event of quiet.status()) {
 				if (this.#nc !== main) return;
+				watchPings(event);
 				if (event.type === 'error' && event.error instanceof errors.PermissionViolationError)
 					this.refused = describePermissionViolation(event.error.operation, event.error.subject);
 				else if (event.type === 'disconnect') this.#quietUp = false;
@@ -335,8 +356,12 @@ export class BusConnection {
 			};
 			this.#announceClosed();
 		});
+		const watchPings = reconnectWhenSilent(nc, () => {
+			this.status = { state: 'reconnecting', reason: SILENT_SOCKET, attempts: 0 };
+		});
 		for await (const event of nc.status()) {
 			if (this.#nc !== nc) return;
+			watchPings(event);
 			this.#onStatus(nc, event);
 		}
 	}
@@ -362,7 +387,7 @@ export class BusConnection {
 					this.refused = describePermissionViolation(event.error.operation, event.error.subject);
 				break;
 			case 'staleConnection':
-				this.status = { state: 'reconnecting', reason: 'The server stopped answering pings.', attempts: 0 };
+				this.status = { state: 'reconnecting', reason: SILENT_SOCKET, attempts: 0 };
 				abandonSilentSocket(nc);
 				break;
 			case 'reconnect':
