@@ -3,6 +3,7 @@ import { decode } from '../protocol';
 import { jsonBytes, seedBlocker, seedQuestion, seedStatusUpdate, voltaQuery } from '../protocol/fixtures';
 import {
 	addItems,
+	answerDelivery,
 	compareItems,
 	contextLines,
 	countdownText,
@@ -220,5 +221,34 @@ describe('contextLines', () => {
 		expect(contextLines('build 412 failed')).toBeNull();
 		expect(contextLines('[1, 2]')).toBeNull();
 		expect(contextLines('null')).toBeNull();
+	});
+});
+
+describe('answerDelivery: where an answer goes, in the asker’s format', () => {
+	const by = { id: 'ada-k3x9', name: 'Ada' };
+	const yes = { text: 'yes', choice: 'yes' };
+	const read = (data: Uint8Array) => JSON.parse(new TextDecoder().decode(data));
+
+	it('replies to a seed asker still waiting on its request, else sends to its durable answer subject', () => {
+		const asked = item('orchestrator.broadcast.question', seedQuestion(), '_INBOX.abc', 1_000)!;
+		const waitsUntil = asked.waitsUntil!;
+		const inTime = answerDelivery(asked, yes, by, new Date(waitsUntil - 1_500));
+		expect(inTime.subject).toBe('_INBOX.abc');
+		expect(read(inTime.data)).toMatchObject({ message_type: 'answer', content: { answer: 'yes' } });
+		// In its last second a reply may arrive after it gave up: the durable subject instead.
+		expect(answerDelivery(asked, yes, by, new Date(waitsUntil - 500)).subject).toBe(
+			'orchestrator.agent.parser-dev-001.answer'
+		);
+		const published = item('orchestrator.broadcast.question', seedQuestion())!;
+		expect(answerDelivery(published, yes, by, new Date()).subject).toBe(
+			'orchestrator.agent.parser-dev-001.answer'
+		);
+	});
+
+	it('answers a Volta query as Volta’s agents reply, on the asker’s own subject', () => {
+		const query = item('agent.ada-k3x9.message', voltaQuery())!;
+		const delivery = answerDelivery(query, yes, by, new Date());
+		expect(delivery.subject).toBe('agent.volta-claude-1.message');
+		expect(read(delivery.data)).toMatchObject({ from: 'ada-k3x9', to: 'volta-claude-1', type: 'response' });
 	});
 });

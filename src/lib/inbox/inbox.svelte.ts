@@ -22,7 +22,6 @@ import {
 } from './inbox-store';
 import { loadEscalationTimes, saveEscalationTimes } from './escalation-settings';
 import { appendAudit } from '$lib/audit';
-import type { NatsConnection } from '@nats-io/nats-core';
 import {
 	INBOX_SUBJECTS,
 	StorageError,
@@ -31,8 +30,6 @@ import {
 	type ReplayedMessage
 } from '$lib/storage';
 import {
-	createAnswerEnvelope,
-	createVoltaResponse,
 	type Decoded,
 	decode,
 	encodeEnvelope,
@@ -51,8 +48,10 @@ import {
 	type Person,
 	type SnoozeRecord
 } from '$lib/protocol';
+import { AnswerCourier, type CourierOutcome } from './answer-courier';
 import {
 	addItems,
+	answerDelivery,
 	dueForEscalation,
 	isForMe,
 	itemFromMessage,
@@ -61,11 +60,12 @@ import {
 	withEntry,
 	withoutEntry,
 	type InboxFilter,
+	type AnswerDelivery,
 	type InboxItem,
 	type Items
 } from './inbox';
 import type { BusConnection } from '$lib/connection/ui';
-import { describeError } from '$lib/connection';
+import { describeError, signInOf } from '$lib/connection';
 import type { TrafficFeed } from '$lib/traffic/ui';
 
 export type InboxStatus =
@@ -83,12 +83,6 @@ const OPEN_ATTEMPTS_BEFORE_TELLING = 8;
 const RETRY = Symbol('retry');
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-
-/**
- * A reply sent in the asker's last second may arrive after it gave up, and be lost: then the answer
- * goes to its durable answer subject instead.
- */
-const REPLY_MARGIN_MS = 1_000;
 
 /** A routing record that arrived, changed, or was removed (null). */
 type RoutingChange =
@@ -179,6 +173,8 @@ export class InboxState {
 	#replayListeners = new Set<(batch: ReplayedMessage[]) => void>();
 	/** Bumped by every start and stop, so a retry left over from an earlier start gives up. */
 	#starts = 0;
+	/** Records and delivers answers from a worker (see `#recordAndDeliver`); null while stopped. */
+	#courier: AnswerCourier | null = null;
 
 	constructor(bus: BusConnection, feed: TrafficFeed) {
 		this.#bus = bus;
@@ -198,6 +194,11 @@ export class InboxState {
 			)
 		);
 		void this.#listenQuietly(me, this.#starts);
+		// A console that is not joined yet has no sign-in to give it: the page answers itself.
+		const details = this.#bus.connected ? this.#bus.joinDetails : null;
+		this.#courier = details
+			? new AnswerCourier(details.servers, `switchboard: ${me.name} (answers)`, signInOf(details))
+			: null;
 		this.#opened = false;
 		this.#store = this.#open(me);
 		// Questions the stream kept while this page was cut off (a server restart, a dropped
@@ -238,6 +239,8 @@ export class InboxState {
 
 	stop(): void {
 		this.#starts += 1;
+		this.#courier?.close();
+		this.#courier = null;
 		for (const stop of this.#stops.splice(0)) stop();
 		this.#store = Promise.resolve(null);
 	}
@@ -309,27 +312,32 @@ export class InboxState {
 			answer,
 			question: { from: item.from, kind: item.kind, text: item.text, subject: item.subject }
 		};
-		// The inbox's own connection while it is up (see BusConnection.quietConnection), else the page's.
-		const nc = await this.#bus.quietConnection();
-		try {
-			await recordAnswer(nc, item.key, record);
-		} catch (error) {
-			if (error instanceof AlreadyAnsweredError) {
-				if (error.record) this.answers = withEntry(this.answers, item.key, error.record);
+		const delivery = answerDelivery(item, answer, { id: me.id, name: me.name }, now);
+		const outcome = await this.#recordAndDeliver(item.key, record, delivery);
+		if (outcome.kind !== 'sent' && outcome.kind !== 'undelivered') {
+			if (outcome.kind === 'already') {
+				const refusal = new AlreadyAnsweredError(outcome.record);
+				if (outcome.record) this.answers = withEntry(this.answers, item.key, outcome.record);
 				// The card leaves the open list now, so say it where the person still looks.
-				this.notices = [`“${item.text}”: ${error.message}`, ...this.notices].slice(0, 3);
-			}
-
-			this.#say(
-				item,
-				'error',
-				error instanceof AlreadyAnsweredError || error instanceof AnswerNotRecordedError
-					? error.message
-					: `Could not record the answer: ${describeError(error)}. Nothing was sent; try again.`
-			);
+				this.notices = [`“${item.text}”: ${refusal.message}`, ...this.notices].slice(0, 3);
+				this.#say(item, 'error', refusal.message);
+			} else if (outcome.kind === 'not-recorded') this.#say(item, 'error', outcome.message);
+			else
+				this.#say(
+					item,
+					'error',
+					`Could not record the answer: ${outcome.message}. Nothing was sent; try again.`
+				);
 			return false;
 		}
 		this.answers = withEntry(this.answers, item.key, record);
+		if (outcome.kind === 'sent') this.#say(item, 'ok', `Answer sent to ${item.from}.`);
+		else
+			this.#say(
+				item,
+				'error',
+				`The answer is recorded, but sending it to ${item.from} failed: ${outcome.message}.`
+			);
 		if (answer.edited) {
 			// What was proposed and what was approved instead, for whoever looks back.
 			const original = item.proposal ?? { fields: item.fields };
@@ -339,39 +347,36 @@ export class InboxState {
 				() => undefined
 			);
 		}
-		try {
-			// On the connection that recorded it: in order after the record, and not behind a flood.
-			this.#deliver(nc, item, answer, me, now);
-			await nc.flush();
-			this.#say(item, 'ok', `Answer sent to ${item.from}.`);
-		} catch (error) {
-			this.#say(
-				item,
-				'error',
-				`The answer is recorded, but sending it to ${item.from} failed: ${describeError(error)}.`
-			);
-		}
 		return true;
 	}
 
 	/**
-	 * Exactly one delivery per answer, so an asker that both requests and listens on its own subjects
-	 * handles it once: the reply while the asker still waits on it (its stated timeout, else the
-	 * seed's 5 s, less a second for the reply to travel), otherwise its durable answer subject, which
-	 * the inbox stream keeps.
+	 * Writes the answer only if none exists, then sends it on the same connection, in order after the
+	 * record: from the answer worker when it is up (the page's thread may be busy with a flood, and the
+	 * record's acknowledgement would wait behind it), else from the inbox's own connection while it is
+	 * up (see BusConnection.quietConnection), else from the page's.
 	 */
-	#deliver(nc: NatsConnection, item: InboxItem, answer: HumanAnswer, me: AgentIdentity, now: Date) {
-		const by = { id: me.id, name: me.name };
-		if (item.origin.dialect === 'seed') {
-			const bytes = encodeEnvelope(createAnswerEnvelope(item.origin.envelope, answer, by, now));
-			const stillWaiting =
-				item.reply !== null && item.waitsUntil !== null && now.getTime() <= item.waitsUntil - REPLY_MARGIN_MS;
-			nc.publish(stillWaiting ? item.reply! : seedSubjects.direct(item.from, 'answer'), bytes);
-		} else {
-			nc.publish(
-				voltaSubjects.message(item.from),
-				json(createVoltaResponse(item.origin.message, answer, by, now))
-			);
+	async #recordAndDeliver(
+		key: string,
+		record: AnswerRecord,
+		delivery: AnswerDelivery
+	): Promise<CourierOutcome> {
+		const viaWorker = this.#courier?.answer(key, record, delivery);
+		if (viaWorker) return viaWorker;
+		const nc = await this.#bus.quietConnection();
+		try {
+			await recordAnswer(nc, key, record);
+		} catch (error) {
+			if (error instanceof AlreadyAnsweredError) return { kind: 'already', record: error.record };
+			if (error instanceof AnswerNotRecordedError) return { kind: 'not-recorded', message: error.message };
+			return { kind: 'failed', message: describeError(error) };
+		}
+		try {
+			nc.publish(delivery.subject, delivery.data);
+			await nc.flush();
+			return { kind: 'sent' };
+		} catch (error) {
+			return { kind: 'undelivered', message: describeError(error) };
 		}
 	}
 

@@ -4,6 +4,11 @@
  */
 import {
 	FieldsSchema,
+	createAnswerEnvelope,
+	createVoltaResponse,
+	encodeEnvelope,
+	seedSubjects,
+	voltaSubjects,
 	deadlineOf,
 	handlesAny,
 	proposalOf,
@@ -23,6 +28,7 @@ import {
 	type Proposal,
 	type SnoozeRecord,
 	type Fields,
+	type HumanAnswer,
 	type McpMessage
 } from '../protocol';
 
@@ -448,4 +454,42 @@ export function withoutEntry<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<
 	const next = new Map(map);
 	next.delete(key);
 	return next;
+}
+
+/**
+ * A reply sent in the asker's last second may arrive after it gave up, and be lost: then the answer
+ * goes to its durable answer subject instead.
+ */
+const REPLY_MARGIN_MS = 1_000;
+
+/** An answer as its asker reads it: where it goes and its bytes. */
+export interface AnswerDelivery {
+	subject: string;
+	data: Uint8Array;
+}
+
+/**
+ * Exactly one delivery per answer, so an asker that both requests and listens on its own subjects
+ * handles it once: the reply while the asker still waits on it (its stated timeout, else the
+ * seed's 5 s, less a second for the reply to travel), otherwise its durable answer subject, which
+ * the inbox stream keeps. In the asker's own format.
+ */
+export function answerDelivery(
+	item: InboxItem,
+	answer: HumanAnswer,
+	by: { id: string; name: string },
+	now: Date
+): AnswerDelivery {
+	if (item.origin.dialect === 'seed') {
+		const stillWaiting =
+			item.reply !== null && item.waitsUntil !== null && now.getTime() <= item.waitsUntil - REPLY_MARGIN_MS;
+		return {
+			subject: stillWaiting ? item.reply! : seedSubjects.direct(item.from, 'answer'),
+			data: encodeEnvelope(createAnswerEnvelope(item.origin.envelope, answer, by, now))
+		};
+	}
+	return {
+		subject: voltaSubjects.message(item.from),
+		data: new TextEncoder().encode(JSON.stringify(createVoltaResponse(item.origin.message, answer, by, now)))
+	};
 }
