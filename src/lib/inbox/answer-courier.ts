@@ -4,17 +4,16 @@
  * without workers, a worker that failed to load or to connect) or its connection is down, `answer`
  * resolves null and the page records and delivers the answer itself, as before.
  */
-import type { CourierCommand, CourierEvent, CourierOutcome } from './answer-courier.worker';
+import type { CourierCommand, CourierEvent } from './answer-courier.worker';
+import type { AnswerOutcome } from './inbox-store';
 import type { AnswerDelivery } from './inbox';
 import type { SignIn } from '../connection';
 import type { AnswerRecord } from '../protocol';
 
-export type { CourierOutcome } from './answer-courier.worker';
-
 export class AnswerCourier {
 	#worker: Worker | null = null;
 	#up = false;
-	#waiting = new Map<number, (outcome: CourierOutcome) => void>();
+	#waiting = new Map<number, (outcome: AnswerOutcome) => void>();
 	#nextId = 1;
 
 	/** Starts the worker and its connection, named `name`, signed in as the page is. */
@@ -36,10 +35,10 @@ export class AnswerCourier {
 	}
 
 	/** Records and delivers the answer in the worker; null when the page must do it itself. */
-	answer(key: string, record: AnswerRecord, delivery: AnswerDelivery): Promise<CourierOutcome> | null {
+	answer(key: string, record: AnswerRecord, delivery: AnswerDelivery): Promise<AnswerOutcome> | null {
 		if (!this.#worker || !this.#up) return null;
 		const id = this.#nextId++;
-		const outcome = new Promise<CourierOutcome>((resolve) => this.#waiting.set(id, resolve));
+		const outcome = new Promise<AnswerOutcome>((resolve) => this.#waiting.set(id, resolve));
 		this.#worker.postMessage({
 			type: 'answer',
 			id,

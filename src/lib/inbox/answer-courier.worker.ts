@@ -7,7 +7,7 @@
  */
 import { wsconnect, type NatsConnection } from '@nats-io/nats-core';
 import { connectOptionsFor, describeError, type SignIn } from '../connection';
-import { AlreadyAnsweredError, AnswerNotRecordedError, recordAnswer } from './inbox-store';
+import { recordAndDeliver, type AnswerOutcome } from './inbox-store';
 import type { AnswerDelivery } from './inbox';
 import type { AnswerRecord } from '../protocol';
 
@@ -15,19 +15,11 @@ export type CourierCommand =
 	| { type: 'connect'; servers: string[]; name: string; signIn: SignIn }
 	| { type: 'answer'; id: number; key: string; record: AnswerRecord; delivery: AnswerDelivery };
 
-/** How one answer went: what `recordAnswer` threw, in a form a message can carry. */
-export type CourierOutcome =
-	| { kind: 'sent' }
-	| { kind: 'already'; record: AnswerRecord | null }
-	| { kind: 'not-recorded'; message: string }
-	| { kind: 'failed'; message: string }
-	| { kind: 'undelivered'; message: string };
-
 export type CourierEvent =
 	| { type: 'up' }
 	| { type: 'down' }
 	| { type: 'unavailable'; message: string }
-	| ({ type: 'answered'; id: number } & CourierOutcome);
+	| ({ type: 'answered'; id: number } & AnswerOutcome);
 
 let nc: NatsConnection | null = null;
 
@@ -53,29 +45,15 @@ async function connect(command: Extract<CourierCommand, { type: 'connect' }>) {
 	}
 }
 
-async function answer(connection: NatsConnection, command: Extract<CourierCommand, { type: 'answer' }>) {
-	try {
-		await recordAnswer(connection, command.key, command.record);
-	} catch (error) {
-		if (error instanceof AlreadyAnsweredError) return { kind: 'already', record: error.record } as const;
-		if (error instanceof AnswerNotRecordedError)
-			return { kind: 'not-recorded', message: error.message } as const;
-		return { kind: 'failed', message: describeError(error) } as const;
-	}
-	try {
-		// On the connection that recorded it: in order after the record.
-		connection.publish(command.delivery.subject, command.delivery.data);
-		await connection.flush();
-		return { kind: 'sent' } as const;
-	} catch (error) {
-		return { kind: 'undelivered', message: describeError(error) } as const;
-	}
-}
-
 self.onmessage = async (event: MessageEvent<CourierCommand>) => {
 	const command = event.data;
 	if (command.type === 'connect') void connect(command);
 	else if (!nc)
 		post({ type: 'answered', id: command.id, kind: 'failed', message: 'the answer worker is not connected' });
-	else post({ type: 'answered', id: command.id, ...(await answer(nc, command)) });
+	else
+		post({
+			type: 'answered',
+			id: command.id,
+			...(await recordAndDeliver(nc, command.key, command.record, command.delivery))
+		});
 };

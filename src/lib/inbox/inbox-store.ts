@@ -8,6 +8,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { KV } from '@nats-io/kv';
 import { describeError } from '../connection';
+import type { AnswerDelivery } from './inbox';
 import {
 	AnswerRecordSchema,
 	ClaimRecordSchema,
@@ -134,6 +135,40 @@ export async function recordAnswer(nc: NatsConnection, key: string, record: Answ
 			`The server did not keep the answer (${error.message}). Nothing was sent; ask the server's admin to run \`npx switchboard setup --check\`.`,
 			{ cause: error }
 		);
+	}
+}
+
+/** How recording and sending one answer went, in a form a worker's message can carry. */
+export type AnswerOutcome =
+	| { kind: 'sent' }
+	| { kind: 'already'; record: AnswerRecord | null }
+	| { kind: 'not-recorded'; message: string }
+	| { kind: 'failed'; message: string }
+	| { kind: 'undelivered'; message: string };
+
+/**
+ * Writes the answer only if none exists, then sends it to the asker on the same connection, in
+ * order after the record. Nothing is sent unless this answer is the one recorded.
+ */
+export async function recordAndDeliver(
+	nc: NatsConnection,
+	key: string,
+	record: AnswerRecord,
+	delivery: AnswerDelivery
+): Promise<AnswerOutcome> {
+	try {
+		await recordAnswer(nc, key, record);
+	} catch (error) {
+		if (error instanceof AlreadyAnsweredError) return { kind: 'already', record: error.record };
+		if (error instanceof AnswerNotRecordedError) return { kind: 'not-recorded', message: error.message };
+		return { kind: 'failed', message: describeError(error) };
+	}
+	try {
+		nc.publish(delivery.subject, delivery.data);
+		await nc.flush();
+		return { kind: 'sent' };
+	} catch (error) {
+		return { kind: 'undelivered', message: describeError(error) };
 	}
 }
 

@@ -5,12 +5,11 @@
 import {
 	AlreadyAnsweredError,
 	AlreadyClaimedError,
-	AnswerNotRecordedError,
 	markEscalated,
 	openInbox,
 	putRouting,
 	readAnswer,
-	recordAnswer,
+	recordAndDeliver,
 	recordClaim,
 	releaseClaim,
 	replayInbox,
@@ -18,6 +17,7 @@ import {
 	watchAnswers,
 	watchClaims,
 	watchRouting,
+	type AnswerOutcome,
 	type InboxStore
 } from './inbox-store';
 import { loadEscalationTimes, saveEscalationTimes } from './escalation-settings';
@@ -48,7 +48,7 @@ import {
 	type Person,
 	type SnoozeRecord
 } from '$lib/protocol';
-import { AnswerCourier, type CourierOutcome } from './answer-courier';
+import { AnswerCourier } from './answer-courier';
 import {
 	addItems,
 	answerDelivery,
@@ -314,30 +314,38 @@ export class InboxState {
 		};
 		const delivery = answerDelivery(item, answer, { id: me.id, name: me.name }, now);
 		const outcome = await this.#recordAndDeliver(item.key, record, delivery);
-		if (outcome.kind !== 'sent' && outcome.kind !== 'undelivered') {
-			if (outcome.kind === 'already') {
+		switch (outcome.kind) {
+			case 'already': {
 				const refusal = new AlreadyAnsweredError(outcome.record);
 				if (outcome.record) this.answers = withEntry(this.answers, item.key, outcome.record);
 				// The card leaves the open list now, so say it where the person still looks.
 				this.notices = [`“${item.text}”: ${refusal.message}`, ...this.notices].slice(0, 3);
 				this.#say(item, 'error', refusal.message);
-			} else if (outcome.kind === 'not-recorded') this.#say(item, 'error', outcome.message);
-			else
+				return false;
+			}
+			case 'not-recorded':
+				this.#say(item, 'error', outcome.message);
+				return false;
+			case 'failed':
 				this.#say(
 					item,
 					'error',
 					`Could not record the answer: ${outcome.message}. Nothing was sent; try again.`
 				);
-			return false;
+				return false;
+			case 'undelivered':
+				this.answers = withEntry(this.answers, item.key, record);
+				this.#say(
+					item,
+					'error',
+					`The answer is recorded, but sending it to ${item.from} failed: ${outcome.message}.`
+				);
+				break;
+			case 'sent':
+				this.answers = withEntry(this.answers, item.key, record);
+				this.#say(item, 'ok', `Answer sent to ${item.from}.`);
+				break;
 		}
-		this.answers = withEntry(this.answers, item.key, record);
-		if (outcome.kind === 'sent') this.#say(item, 'ok', `Answer sent to ${item.from}.`);
-		else
-			this.#say(
-				item,
-				'error',
-				`The answer is recorded, but sending it to ${item.from} failed: ${outcome.message}.`
-			);
 		if (answer.edited) {
 			// What was proposed and what was approved instead, for whoever looks back.
 			const original = item.proposal ?? { fields: item.fields };
@@ -360,24 +368,11 @@ export class InboxState {
 		key: string,
 		record: AnswerRecord,
 		delivery: AnswerDelivery
-	): Promise<CourierOutcome> {
-		const viaWorker = this.#courier?.answer(key, record, delivery);
-		if (viaWorker) return viaWorker;
-		const nc = await this.#bus.quietConnection();
-		try {
-			await recordAnswer(nc, key, record);
-		} catch (error) {
-			if (error instanceof AlreadyAnsweredError) return { kind: 'already', record: error.record };
-			if (error instanceof AnswerNotRecordedError) return { kind: 'not-recorded', message: error.message };
-			return { kind: 'failed', message: describeError(error) };
-		}
-		try {
-			nc.publish(delivery.subject, delivery.data);
-			await nc.flush();
-			return { kind: 'sent' };
-		} catch (error) {
-			return { kind: 'undelivered', message: describeError(error) };
-		}
+	): Promise<AnswerOutcome> {
+		return (
+			this.#courier?.answer(key, record, delivery) ??
+			recordAndDeliver(await this.#bus.quietConnection(), key, record, delivery)
+		);
 	}
 
 	/** Hands an item to a colleague: everyone sees it, and they are notified. */
