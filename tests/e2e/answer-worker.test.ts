@@ -23,7 +23,7 @@ async function connectionsNamed(prefix: string): Promise<Array<{ name: string; i
 		.map((c) => ({ name: c.name!, in_msgs: c.in_msgs }));
 }
 
-async function joinAndAnswer(page: Page, name: string) {
+async function joinAndAnswer(page: Page, name: string, beforeAnswering = async () => {}) {
 	await page.goto(
 		`${appUrl}/?server=${encodeURIComponent(own.server.wsUrl)}&name=${encodeURIComponent(name)}`
 	);
@@ -52,6 +52,8 @@ async function joinAndAnswer(page: Page, name: string) {
 	const card = page
 		.getByRole('list', { name: 'Open questions' })
 		.getByRole('article', { name: `${from} asks` });
+	await expect(card).toBeVisible();
+	await beforeAnswering();
 	await card.getByRole('button', { name: 'yes' }).click();
 	expect(await answered).toMatchObject({ answer: 'yes' });
 	// Answered for everyone: the card leaves the open list for the history.
@@ -62,7 +64,10 @@ async function joinAndAnswer(page: Page, name: string) {
 
 test('an answer reaches the agent from the answer worker’s own connection', async ({ page }) => {
 	const name = `Ada ${unique()}`;
-	await joinAndAnswer(page, name);
+	// The worker starts with the first question (before, the page answers by itself).
+	await joinAndAnswer(page, name, () =>
+		expect.poll(async () => (await connectionsNamed(`switchboard: ${name} (answers)`)).length).toBe(1)
+	);
 	// The record and the answer itself: two messages, from the connection the worker opened.
 	expect(await connectionsNamed(`switchboard: ${name} (answers)`)).toEqual([
 		{ name: `switchboard: ${name} (answers)`, in_msgs: 2 }

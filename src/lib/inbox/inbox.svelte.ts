@@ -173,8 +173,10 @@ export class InboxState {
 	#replayListeners = new Set<(batch: ReplayedMessage[]) => void>();
 	/** Bumped by every start and stop, so a retry left over from an earlier start gives up. */
 	#starts = 0;
-	/** Records and delivers answers from a worker (see `#recordAndDeliver`); null while stopped. */
+	/** Records and delivers answers from a worker (see `#recordAndDeliver`); null until needed. */
 	#courier: AnswerCourier | null = null;
+	/** Starts that worker; null while stopped, or when there is no sign-in to give it. */
+	#startCourier: (() => AnswerCourier) | null = null;
 
 	constructor(bus: BusConnection, feed: TrafficFeed) {
 		this.#bus = bus;
@@ -194,10 +196,12 @@ export class InboxState {
 			)
 		);
 		void this.#listenQuietly(me, this.#starts);
-		// A console that is not joined yet has no sign-in to give it: the page answers itself.
+		// Started with the first question, not now: most of a quiet bus's consoles never answer, and
+		// the worker is a fetch of its own (86 kB gzipped). A console that is not joined yet has no
+		// sign-in to give it: the page answers itself.
 		const details = this.#bus.connected ? this.#bus.joinDetails : null;
-		this.#courier = details
-			? new AnswerCourier(details.servers, `switchboard: ${me.name} (answers)`, signInOf(details))
+		this.#startCourier = details
+			? () => new AnswerCourier(details.servers, `switchboard: ${me.name} (answers)`, signInOf(details))
 			: null;
 		this.#opened = false;
 		this.#store = this.#open(me);
@@ -216,6 +220,7 @@ export class InboxState {
 		if (!item) return;
 		const isNew = !this.items.has(item.key);
 		this.items = addItems(this.items, [item]);
+		this.#courier ??= this.#startCourier?.() ?? null;
 		if (isNew && !this.answers.has(item.key)) for (const listener of this.#arrivals) listener(item);
 	}
 
@@ -241,6 +246,7 @@ export class InboxState {
 		this.#starts += 1;
 		this.#courier?.close();
 		this.#courier = null;
+		this.#startCourier = null;
 		for (const stop of this.#stops.splice(0)) stop();
 		this.#store = Promise.resolve(null);
 	}
@@ -715,7 +721,10 @@ export class InboxState {
 						const item = itemFromMessage(decode(m.subject, m.data), m.subject, null, m.at, me);
 						if (item) items.push(item);
 					}
-					if (items.length) this.items = addItems(this.items, items);
+					if (items.length) {
+						this.items = addItems(this.items, items);
+						this.#courier ??= this.#startCourier?.() ?? null;
+					}
 					for (const listener of this.#replayListeners) listener(batch);
 				});
 				this.status = { state: 'ready' };
