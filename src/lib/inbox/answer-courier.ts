@@ -29,11 +29,6 @@ export class AnswerCourier {
 		this.#worker.postMessage({ type: 'connect', servers, name, signIn } satisfies CourierCommand);
 	}
 
-	/** Whether answers go through the worker now. */
-	get up(): boolean {
-		return this.#up;
-	}
-
 	/** Records and delivers the answer in the worker; null when the page must do it itself. */
 	answer(key: string, record: AnswerRecord, delivery: AnswerDelivery): Promise<AnswerOutcome> | null {
 		if (!this.#worker || !this.#up) return null;

@@ -228,10 +228,8 @@ function sightingOfMessage(
 	}
 }
 
-/** What a sighting says about its agent, beside the message it came in (compared by `compactSightings`). */
-export type SightingFields = Omit<Sighting, 'message'>;
-
-function sameContent(a: SightingFields, b: SightingFields): boolean {
+/** Whether two sightings say the same about their agent (the messages they came in aside). */
+function sameContent(a: Sighting, b: Sighting): boolean {
 	return (
 		a.dialect === b.dialect &&
 		a.kind === b.kind &&
@@ -259,13 +257,13 @@ function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
  * not stored later than they were. 20,000 status updates from one agent become about 21. Used to
  * hold a long presence history folded in turns, in the memory of what it shows.
  */
-export function compactSightings<S extends SightingFields>(sightings: readonly S[]): S[] {
+export function compactSightings(sightings: readonly Sighting[]): Sighting[] {
 	const first = new Map<string, number>();
 	sightings.forEach((s, i) => {
 		if (!first.has(s.id)) first.set(s.id, i);
 	});
-	const kept: S[] = [];
-	const after = new Map<string, { next: S; count: number; storedAt: number }>();
+	const kept: Sighting[] = [];
+	const after = new Map<string, { next: Sighting; count: number; storedAt: number }>();
 	for (let i = sightings.length - 1; i >= 0; i--) {
 		const s = sightings[i];
 		const later = after.get(s.id);
